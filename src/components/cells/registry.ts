@@ -1,0 +1,20 @@
+/**
+ * The UI half of the cell-kind registry: which component renders each kind.
+ * The data half (labels, defaults, config repair) is CELL_KINDS in
+ * lib/core/notebook.ts. A new kind is one entry there and one here.
+ */
+import type { Component } from 'svelte';
+import type { CellKind, CellOf } from '../../lib/core/notebook';
+import type { NotebookState } from '../../lib/state/notebook.svelte';
+import MarkdownCell from './MarkdownCell.svelte';
+import DatasetCell from './DatasetCell.svelte';
+
+export interface CellProps<K extends CellKind> {
+  cell: CellOf<K>;
+  notebook: NotebookState;
+}
+
+export const CELL_COMPONENTS: { [K in CellKind]: Component<CellProps<K>> } = {
+  markdown: MarkdownCell,
+  dataset: DatasetCell,
+};

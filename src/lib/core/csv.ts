@@ -1,0 +1,296 @@
+/**
+ * Streaming RFC 4180 CSV parsing. The parser is fed decoded text in chunks of
+ * any size and keeps its state between them, so a record, a quoted field or
+ * a CRLF pair may be split anywhere by the chunking.
+ */
+import { ImportError, type Delimiter } from './types';
+
+const QUOTE = 34; // "
+const LF = 10;
+const CR = 13;
+
+// Parser states. FIELD_START: at the first character of a field. UNQUOTED:
+// inside an unquoted field (or after a closing quote, see below). QUOTED:
+// inside quotes. QUOTE_SEEN: just read a quote inside quotes; the next
+// character decides whether it was a doubled quote or the closing one.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const QUOTE_SEEN = 3;
+
+/** Which record terminators the parser met; `none` for a one-line file without one. */
+export type LineEnding = 'lf' | 'crlf' | 'cr' | 'none';
+
+/**
+ * Called once per record. `fields` is a fresh array the callee may keep;
+ * `line` is the 1-based physical line on which the record starts.
+ */
+export type RowHandler = (fields: string[], line: number) => void;
+
+/**
+ * Streaming CSV parser: `push()` decoded text as it arrives, then `end()`.
+ *
+ * Lenient where RFC 4180 is strict, the way spreadsheet exports need: a quote
+ * inside an unquoted field is literal, and characters after a closing quote
+ * are appended to the field (`"ab"c` reads as `abc`). Lines with nothing on
+ * them are skipped.
+ */
+export class CsvParser {
+  /** The first record terminator seen (`none` until one is). */
+  lineEnding: LineEnding = 'none';
+  /** Records delivered so far (skipped empty lines not counted). */
+  records = 0;
+
+  private readonly delim: number;
+  private state = FIELD_START;
+  private fields: string[] = [];
+  private part = '';
+  /** Physical line of the current position, 1-based. */
+  private line = 1;
+  /** Line on which the current record started. */
+  private recordLine = 1;
+  /** Line on which the open quoted field started, for the error message. */
+  private quoteLine = 1;
+  /** Whether the current record had a quoted field (so `""` is not an empty line). */
+  private quotedInRecord = false;
+  /** The previous chunk ended with a record-ending CR: a leading LF belongs to it. */
+  private pendingCR = false;
+  /** Inside quotes, the previous character was a CR (so a following LF is the same line break). */
+  private quotedPrevCR = false;
+
+  constructor(
+    delimiter: Delimiter,
+    private readonly onRow: RowHandler,
+  ) {
+    this.delim = delimiter.charCodeAt(0);
+  }
+
+  /** Parses the next piece of decoded text. */
+  push(text: string): void {
+    const n = text.length;
+    if (n === 0) return;
+    let i = 0;
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      if (text.charCodeAt(0) === LF) {
+        this.noteEnding('crlf');
+        i = 1;
+      } else {
+        this.noteEnding('cr');
+      }
+    }
+    const d = this.delim;
+    // Hot state lives in locals and is written back when the chunk is done.
+    let state = this.state;
+    let part = this.part;
+
+    while (i < n) {
+      if (state === QUOTED) {
+        const q = text.indexOf('"', i);
+        const stop = q === -1 ? n : q;
+        if (stop > i) {
+          part += text.slice(i, stop);
+          this.countQuotedLines(text, i, stop);
+        }
+        if (q === -1) {
+          i = n;
+          break;
+        }
+        i = q + 1;
+        state = QUOTE_SEEN;
+        continue;
+      }
+      if (state === QUOTE_SEEN) {
+        if (text.charCodeAt(i) === QUOTE) {
+          part += '"';
+          this.quotedPrevCR = false;
+          i++;
+          state = QUOTED;
+          continue;
+        }
+        state = UNQUOTED; // closing quote; scan on to the delimiter
+      } else if (state === FIELD_START) {
+        if (text.charCodeAt(i) === QUOTE) {
+          state = QUOTED;
+          this.quoteLine = this.line;
+          this.quotedInRecord = true;
+          this.quotedPrevCR = false;
+          i++;
+          continue;
+        }
+        state = UNQUOTED;
+      }
+
+      // UNQUOTED: the common case, a plain char-code scan.
+      let j = i;
+      let c = 0;
+      while (j < n) {
+        c = text.charCodeAt(j);
+        if (c === d || c === LF || c === CR) break;
+        j++;
+      }
+      if (j > i) part = part.length === 0 ? text.slice(i, j) : part + text.slice(i, j);
+      if (j === n) {
+        i = n;
+        break;
+      }
+      this.fields.push(part);
+      part = '';
+      state = FIELD_START;
+      i = j + 1;
+      if (c === d) continue;
+      if (c === CR) {
+        if (i < n) {
+          if (text.charCodeAt(i) === LF) {
+            this.noteEnding('crlf');
+            i++;
+          } else {
+            this.noteEnding('cr');
+          }
+        } else {
+          this.pendingCR = true;
+        }
+      } else {
+        this.noteEnding('lf');
+      }
+      this.endRecord();
+      this.line++;
+      this.recordLine = this.line;
+    }
+    this.state = state;
+    this.part = part;
+  }
+
+  /**
+   * Flushes the last record (a file need not end with a newline).
+   * @throws ImportError('unterminated-quote') when a quoted field never closes.
+   */
+  end(): void {
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      this.noteEnding('cr');
+    }
+    if (this.state === QUOTED) {
+      throw new ImportError(
+        'unterminated-quote',
+        `A quoted field that starts on line ${this.quoteLine} never ends: the file has an opening " without a closing one. ` +
+          'Fix the quotes around that line (a " inside a quoted field must be doubled, as "") and try again.',
+      );
+    }
+    if (this.state !== FIELD_START || this.fields.length > 0) {
+      this.fields.push(this.part);
+      this.part = '';
+      this.endRecord();
+    }
+    this.state = FIELD_START;
+  }
+
+  private endRecord(): void {
+    const fields = this.fields;
+    this.fields = [];
+    const empty = fields.length === 1 && fields[0] === '' && !this.quotedInRecord;
+    this.quotedInRecord = false;
+    if (empty) return;
+    this.records++;
+    this.onRow(fields, this.recordLine);
+  }
+
+  private noteEnding(kind: LineEnding): void {
+    if (this.lineEnding === 'none') this.lineEnding = kind;
+  }
+
+  /** Advances the line counter over line breaks inside a quoted field (CRLF counts once). */
+  private countQuotedLines(text: string, from: number, to: number): void {
+    let prevCR = this.quotedPrevCR;
+    let line = this.line;
+    for (let k = from; k < to; k++) {
+      const c = text.charCodeAt(k);
+      if (c === CR) {
+        line++;
+        prevCR = true;
+      } else {
+        if (c === LF && !prevCR) line++;
+        prevCR = false;
+      }
+    }
+    this.line = line;
+    this.quotedPrevCR = prevCR;
+  }
+}
+
+/** Parses a whole string at once (tests, small inputs). */
+export function parseCsv(text: string, delimiter: Delimiter = ','): { rows: string[][]; lines: number[] } {
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  const parser = new CsvParser(delimiter, (f, l) => {
+    rows.push(f);
+    lines.push(l);
+  });
+  parser.push(text);
+  parser.end();
+  return { rows, lines };
+}
+
+const CANDIDATES: readonly Delimiter[] = [',', ';', '\t'];
+
+/**
+ * Guesses the delimiter from the start of a file. Counts each candidate
+ * outside quotes on the first ~20 records; a candidate whose count is the
+ * same non-zero number on every record wins (highest count first), otherwise
+ * the highest total. Defaults to ','.
+ */
+export function detectDelimiter(sampleText: string, maxRecords = 20): Delimiter {
+  const perRecord: number[][] = [];
+  let counts = [0, 0, 0];
+  let inQuotes = false;
+  let sawContent = false;
+  const n = sampleText.length;
+  let complete = false;
+  for (let i = 0; i < n && perRecord.length < maxRecords; i++) {
+    const c = sampleText.charCodeAt(i);
+    if (c === QUOTE) {
+      inQuotes = !inQuotes; // a doubled quote toggles twice: no net change
+      sawContent = true;
+    } else if (inQuotes) {
+      continue;
+    } else if (c === LF || c === CR) {
+      if (sawContent) perRecord.push(counts);
+      counts = [0, 0, 0];
+      sawContent = false;
+      complete = true;
+    } else {
+      sawContent = true;
+      if (c === 44) counts[0]!++;
+      else if (c === 59) counts[1]!++;
+      else if (c === 9) counts[2]!++;
+    }
+  }
+  // A trailing partial record is only trusted when it is all we have: the
+  // sample may have been cut in the middle of it.
+  if (sawContent && (!complete || perRecord.length === 0)) perRecord.push(counts);
+  if (perRecord.length === 0) return ',';
+
+  let best: Delimiter = ',';
+  let bestConsistent = 0;
+  let bestTotal = 0;
+  let bestTotalDelim: Delimiter | null = null;
+  for (let k = 0; k < CANDIDATES.length; k++) {
+    const first = perRecord[0]![k]!;
+    let total = 0;
+    let consistent = first > 0;
+    for (const rec of perRecord) {
+      total += rec[k]!;
+      if (rec[k] !== first) consistent = false;
+    }
+    if (consistent && first > bestConsistent) {
+      bestConsistent = first;
+      best = CANDIDATES[k]!;
+    }
+    if (total > bestTotal) {
+      bestTotal = total;
+      bestTotalDelim = CANDIDATES[k]!;
+    }
+  }
+  if (bestConsistent > 0) return best;
+  return bestTotalDelim ?? ',';
+}

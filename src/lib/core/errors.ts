@@ -1,0 +1,41 @@
+/** Classifying failures a user can cause, so the screen can say what to do. */
+
+function field(err: unknown, key: string): unknown {
+  return err && typeof err === 'object' ? (err as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * True when the error is the browser refusing to store more data. IndexedDB
+ * reports it as QuotaExceededError, but a transaction that dies of it often
+ * surfaces as an AbortError (Dexie: `AbortError` with `inner`), so the chain
+ * of inner errors and causes is followed.
+ */
+export function isQuotaError(err: unknown, depth = 0): boolean {
+  if (!err || depth > 5) return false;
+  const name = field(err, 'name');
+  const message = field(err, 'message');
+  if (name === 'QuotaExceededError') return true;
+  if (typeof message === 'string' && /quota ?exceeded|QuotaExceededError/i.test(message)) return true;
+  return isQuotaError(field(err, 'inner'), depth + 1) || isQuotaError(field(err, 'cause'), depth + 1);
+}
+
+/** A message for the screen: what happened and what to do. */
+export function quotaMessage(neededBytes: number, freeBytes: number | null): string {
+  const free = freeBytes === null ? '' : ` Only ${formatBytes(Math.max(0, freeBytes))} is left for this site.`;
+  return (
+    `Not enough browser storage to keep this dataset (it needs about ${formatBytes(neededBytes)}).${free} ` +
+    'Nothing was stored. Delete dataset versions you no longer need, or free disk space, and try again.'
+  );
+}
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '?';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,136 @@
+/**
+ * Notebooks as plain data: an ordered list of typed cells. Every cell kind is
+ * declared once in CELL_KINDS (label, default config, config check); later
+ * kinds (train, compare, drift, predict) are added there and in the UI's
+ * component registry, never as switches spread across files.
+ */
+import type { Delimiter } from './types';
+
+export interface MarkdownConfig {
+  text: string;
+}
+
+export interface DatasetConfig {
+  /** The dataset version this cell shows, once something was imported or picked. */
+  versionHash: string | null;
+  /** 'auto' detects the delimiter; otherwise it is forced. */
+  delimiter: 'auto' | Delimiter;
+  /** The target column chosen for the class-balance view. */
+  target: string | null;
+}
+
+export interface CellConfigs {
+  markdown: MarkdownConfig;
+  dataset: DatasetConfig;
+}
+
+export type CellKind = keyof CellConfigs;
+
+export type Cell = {
+  [K in CellKind]: { id: string; kind: K; config: CellConfigs[K] };
+}[CellKind];
+
+export type CellOf<K extends CellKind> = Extract<Cell, { kind: K }>;
+
+export interface CellKindSpec<K extends CellKind> {
+  kind: K;
+  label: string;
+  description: string;
+  defaults: () => CellConfigs[K];
+  /** Repairs a stored config (fields missing after an update get defaults). */
+  normalize: (raw: unknown) => CellConfigs[K];
+}
+
+function asObject(raw: unknown): Record<string, unknown> {
+  return raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+}
+
+const DELIMITERS: readonly string[] = [',', ';', '\t'];
+
+export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
+  markdown: {
+    kind: 'markdown',
+    label: 'Markdown',
+    description: 'Notes and hypotheses',
+    defaults: () => ({ text: '' }),
+    normalize: (raw) => {
+      const o = asObject(raw);
+      return { text: typeof o.text === 'string' ? o.text : '' };
+    },
+  },
+  dataset: {
+    kind: 'dataset',
+    label: 'Dataset',
+    description: 'Import a CSV and profile it',
+    defaults: () => ({ versionHash: null, delimiter: 'auto', target: null }),
+    normalize: (raw) => {
+      const o = asObject(raw);
+      return {
+        versionHash: typeof o.versionHash === 'string' ? o.versionHash : null,
+        delimiter:
+          typeof o.delimiter === 'string' && DELIMITERS.includes(o.delimiter)
+            ? (o.delimiter as Delimiter)
+            : 'auto',
+        target: typeof o.target === 'string' ? o.target : null,
+      };
+    },
+  },
+};
+
+export const CELL_KIND_LIST: CellKind[] = Object.keys(CELL_KINDS) as CellKind[];
+
+export function isCellKind(kind: unknown): kind is CellKind {
+  return typeof kind === 'string' && Object.hasOwn(CELL_KINDS, kind);
+}
+
+/** A new cell of the given kind with its default config. */
+export function createCell<K extends CellKind>(kind: K, id: string, config?: Partial<CellConfigs[K]>): CellOf<K> {
+  const spec = CELL_KINDS[kind] as CellKindSpec<K>;
+  return { id, kind, config: { ...spec.defaults(), ...config } } as unknown as CellOf<K>;
+}
+
+/** Drops cells of unknown kinds and repairs configs read back from storage. */
+export function normalizeCells(raw: unknown): Cell[] {
+  if (!Array.isArray(raw)) return [];
+  const cells: Cell[] = [];
+  for (const item of raw) {
+    const o = asObject(item);
+    if (!isCellKind(o.kind) || typeof o.id !== 'string') continue;
+    const spec = CELL_KINDS[o.kind] as CellKindSpec<CellKind>;
+    cells.push({ id: o.id, kind: o.kind, config: spec.normalize(o.config) } as Cell);
+  }
+  return cells;
+}
+
+/** Inserts a cell after `afterId` (or at the end). Returns a new array. */
+export function insertCell(cells: readonly Cell[], cell: Cell, afterId?: string | null): Cell[] {
+  const at = afterId ? cells.findIndex((c) => c.id === afterId) : -1;
+  const next = [...cells];
+  if (at < 0) next.push(cell);
+  else next.splice(at + 1, 0, cell);
+  return next;
+}
+
+/** Moves a cell one place up (-1) or down (+1); out-of-range moves change nothing. */
+export function moveCell(cells: readonly Cell[], id: string, delta: -1 | 1): Cell[] {
+  const from = cells.findIndex((c) => c.id === id);
+  const to = from + delta;
+  if (from < 0 || to < 0 || to >= cells.length) return [...cells];
+  const next = [...cells];
+  const [cell] = next.splice(from, 1);
+  if (cell) next.splice(to, 0, cell);
+  return next;
+}
+
+export function removeCell(cells: readonly Cell[], id: string): Cell[] {
+  return cells.filter((c) => c.id !== id);
+}
+
+/** Replaces one cell's config, keeping its kind. */
+export function updateCellConfig<K extends CellKind>(
+  cells: readonly Cell[],
+  id: string,
+  patch: Partial<CellConfigs[K]>,
+): Cell[] {
+  return cells.map((c) => (c.id === id ? ({ ...c, config: { ...c.config, ...patch } } as Cell) : c));
+}

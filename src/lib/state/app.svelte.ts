@@ -1,0 +1,182 @@
+/**
+ * The app shell's state: notebooks, the open view, stored datasets, storage
+ * usage, and per-cell imports. Provided to components through context.
+ */
+import { getContext, setContext } from 'svelte';
+import * as notebooksRepo from '../storage/notebooks';
+import * as datasetsRepo from '../storage/datasets';
+import { requestPersistence, storageInfo, type StorageInfo } from '../storage/quota';
+import type { NotebookRecord, VersionRecord } from '../storage/records';
+import type { DatasetWithVersions } from '../storage/datasets';
+import type { ColumnType } from '../core/types';
+import { NotebookState } from './notebook.svelte';
+import { ImportJob } from './imports.svelte';
+import { dataWorker } from '../workers';
+import sampleUrl from '../../../datasets/heart-sample.csv?url';
+
+export type View = { kind: 'notebook'; id: string } | { kind: 'dataset'; id: string } | { kind: 'empty' };
+
+const LAST_NOTEBOOK_KEY = 'labbook:last-notebook';
+
+export class AppState {
+  notebooks = $state.raw<NotebookRecord[]>([]);
+  view = $state.raw<View>({ kind: 'empty' });
+  notebook = $state.raw<NotebookState | null>(null);
+  datasets = $state.raw<DatasetWithVersions[]>([]);
+  storage = $state.raw<StorageInfo>({ usage: null, quota: null, persisted: null });
+  ready = $state(false);
+  message = $state<string | null>(null);
+  // A cache of job objects (each holds its own rune state); templates never read the map itself.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #imports = new Map<string, ImportJob>();
+
+  async init(): Promise<void> {
+    await Promise.all([this.refreshNotebooks(), this.refreshDatasets(), this.refreshStorage()]);
+    if (this.notebooks.length === 0) {
+      const first = await notebooksRepo.createNotebook('My first notebook');
+      this.notebooks = [first];
+    }
+    const last = globalThis.localStorage?.getItem(LAST_NOTEBOOK_KEY);
+    const open = this.notebooks.find((n) => n.id === last) ?? this.notebooks[0];
+    if (open) await this.openNotebook(open.id);
+    this.ready = true;
+    // Ask once, quietly: browsers grant it to sites the user engages with.
+    if (this.storage.persisted === false) void this.persist(false);
+  }
+
+  async refreshNotebooks(): Promise<void> {
+    this.notebooks = await notebooksRepo.listNotebooks();
+  }
+
+  async refreshDatasets(): Promise<void> {
+    this.datasets = await datasetsRepo.listDatasets();
+  }
+
+  async refreshStorage(): Promise<void> {
+    this.storage = await storageInfo();
+  }
+
+  async persist(userAsked = true): Promise<void> {
+    const granted = await requestPersistence();
+    await this.refreshStorage();
+    if (userAsked && !granted) {
+      this.message = 'The browser declined persistent storage for now; your data is kept, but may be evicted if the disk fills up.';
+    }
+  }
+
+  async openNotebook(id: string): Promise<void> {
+    await this.notebook?.flush();
+    const record = await notebooksRepo.getNotebook(id);
+    if (!record) return;
+    this.notebook = new NotebookState(record);
+    this.view = { kind: 'notebook', id };
+    globalThis.localStorage?.setItem(LAST_NOTEBOOK_KEY, id);
+  }
+
+  async createNotebook(): Promise<void> {
+    const n = this.notebooks.length + 1;
+    const record = await notebooksRepo.createNotebook(`Notebook ${n}`);
+    await this.refreshNotebooks();
+    await this.openNotebook(record.id);
+  }
+
+  async renameNotebook(id: string, title: string): Promise<void> {
+    const clean = title.trim();
+    if (!clean) return;
+    await notebooksRepo.renameNotebook(id, clean);
+    await this.refreshNotebooks();
+  }
+
+  async deleteNotebook(id: string): Promise<void> {
+    if (this.notebook?.id === id) await this.notebook.flush();
+    await notebooksRepo.deleteNotebook(id);
+    await this.refreshNotebooks();
+    if (this.view.kind === 'notebook' && this.view.id === id) {
+      this.notebook = null;
+      const next = this.notebooks[0];
+      if (next) await this.openNotebook(next.id);
+      else this.view = { kind: 'empty' };
+    }
+  }
+
+  openDataset(id: string): void {
+    this.view = { kind: 'dataset', id };
+  }
+
+  notebookTitle(id: string): string {
+    return this.notebooks.find((n) => n.id === id)?.title ?? '';
+  }
+
+  /** The import state for one dataset cell (created on first use). */
+  importFor(cellId: string): ImportJob {
+    let job = this.#imports.get(cellId);
+    if (!job) {
+      job = new ImportJob(async (hash) => {
+        this.notebook?.updateConfig<'dataset'>(cellId, { versionHash: hash });
+        await Promise.all([this.refreshDatasets(), this.refreshStorage()]);
+      });
+      this.#imports.set(cellId, job);
+    }
+    return job;
+  }
+
+  findVersion(hash: string | null): { dataset: DatasetWithVersions; version: VersionRecord } | null {
+    if (!hash) return null;
+    for (const dataset of this.datasets) {
+      const version = dataset.versions.find((v) => v.hash === hash);
+      if (version) return { dataset, version };
+    }
+    return null;
+  }
+
+  /** Fetches the bundled sample and imports it into the given cell. */
+  async openSample(cellId: string): Promise<void> {
+    const job = this.importFor(cellId);
+    try {
+      const response = await fetch(sampleUrl);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const blob = await response.blob();
+      await job.start(new File([blob], 'heart-sample.csv', { type: 'text/csv' }), {});
+    } catch (err) {
+      job.status = 'error';
+      job.error = `The sample could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
+  /** Re-profiles one column under the type the user picked, in the worker. */
+  async changeColumnType(hash: string, columnIndex: number, type: ColumnType): Promise<void> {
+    const found = this.findVersion(hash);
+    const column = found?.version.schema[columnIndex];
+    if (!found || !column) return;
+    const chunks = await datasetsRepo.getChunks(hash);
+    const profile = await dataWorker().reprofileColumn({
+      chunks: chunks.map((c) => ({ layout: c.layout, blob: c.blob })),
+      dictBlob: found.version.dictBlob,
+      columnIndex,
+      storage: column.storage,
+      name: column.name,
+      type,
+      rows: found.version.rows,
+    });
+    await datasetsRepo.setColumnType(hash, columnIndex, type, profile);
+    await this.refreshDatasets();
+  }
+
+  async deleteVersion(hash: string): Promise<void> {
+    await datasetsRepo.deleteVersion(hash);
+    await Promise.all([this.refreshDatasets(), this.refreshStorage()]);
+    if (this.view.kind === 'dataset' && !this.datasets.some((d) => d.dataset.id === (this.view as { id: string }).id)) {
+      this.view = this.notebook ? { kind: 'notebook', id: this.notebook.id } : { kind: 'empty' };
+    }
+  }
+}
+
+const KEY = Symbol('labbook-app');
+
+export function provideApp(app: AppState): void {
+  setContext(KEY, app);
+}
+
+export function useApp(): AppState {
+  return getContext<AppState>(KEY);
+}

@@ -1,0 +1,124 @@
+/**
+ * Page model of a Labbook notebook: the actions a person takes, found by role
+ * and accessible name the way they would find them on screen.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
+
+export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+
+export interface FileSpec {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+export function fixture(name: string): FileSpec {
+  return { name: basename(name), mimeType: 'text/csv', buffer: readFileSync(join(FIXTURES, name)) };
+}
+
+export function sha256(buffer: Buffer): string {
+  return createHash('sha256').update(buffer).digest('hex');
+}
+
+export class NotebookPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens the app on a fresh profile and waits for the first notebook. */
+  async goto(): Promise<void> {
+    await this.page.goto('/');
+    await expect(this.page.getByRole('heading', { level: 1 })).toBeVisible();
+  }
+
+  get sidebar(): Locator {
+    return this.page.getByRole('navigation', { name: 'Side bar' });
+  }
+
+  get notebook(): Locator {
+    return this.page.getByRole('region', { name: /^Notebook / });
+  }
+
+  cell(n: number): Locator {
+    return this.page.getByRole('region', { name: new RegExp(`^Cell ${n}: `) });
+  }
+
+  get cells(): Locator {
+    return this.page.getByRole('region', { name: /^Cell \d+: / });
+  }
+
+  async addCell(kind: 'Markdown' | 'Dataset'): Promise<Locator> {
+    await this.page.getByRole('button', { name: `+ ${kind} cell` }).click();
+    return this.cells.last();
+  }
+
+  /** Picks a file with the cell's keyboard-accessible file button. */
+  async chooseFile(cell: Locator, file: FileSpec): Promise<void> {
+    await cell.getByLabel('Choose CSV file').setInputFiles(file);
+  }
+
+  /** Drops a file on the notebook the way a drag from the desktop does. */
+  async dropFile(file: FileSpec): Promise<void> {
+    const dataTransfer = await this.page.evaluateHandle(
+      ({ name, type, b64 }) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], name, { type }));
+        return dt;
+      },
+      { name: file.name, type: file.mimeType, b64: file.buffer.toString('base64') },
+    );
+    await this.notebook.dispatchEvent('dragenter', { dataTransfer });
+    await this.notebook.dispatchEvent('dragover', { dataTransfer });
+    await this.notebook.dispatchEvent('drop', { dataTransfer });
+  }
+
+  /** Waits for the "Stored as version N" or "Already stored" notice in a cell. */
+  async expectStored(cell: Locator, version: number, existing = false): Promise<void> {
+    const text = existing ? `Already stored: these bytes are version ${version}` : `Stored as version ${version} of`;
+    await expect(cell.getByRole('status').filter({ hasText: text })).toBeVisible();
+  }
+
+  rowCount(cell: Locator): Locator {
+    return cell.getByTestId('row-count');
+  }
+
+  columnCount(cell: Locator): Locator {
+    return cell.getByTestId('column-count');
+  }
+
+  async datasetNames(): Promise<string[]> {
+    const region = this.sidebar.getByRole('region', { name: 'Datasets' });
+    return region.getByRole('button').allInnerTexts();
+  }
+
+  /** Counts stored records straight from IndexedDB, to prove what was (not) written. */
+  async storedCounts(): Promise<{ datasets: number; versions: number; chunks: number }> {
+    return this.page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('labbook');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const stores = ['datasets', 'versions', 'chunks'] as const;
+            const tx = db.transaction([...stores], 'readonly');
+            const out: Record<string, number> = {};
+            let left = stores.length;
+            for (const s of stores) {
+              const req = tx.objectStore(s).count();
+              req.onsuccess = () => {
+                out[s] = req.result;
+                left -= 1;
+                if (left === 0) {
+                  db.close();
+                  resolve(out as { datasets: number; versions: number; chunks: number });
+                }
+              };
+            }
+          };
+        }),
+    );
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Data worker: CSV import (parse, hash, infer, profile, encode) and column
+ * re-profiling, off the main thread. Thin: the work lives in src/lib/core.
+ */
+import * as Comlink from 'comlink';
+import { importCsv } from '../src/lib/core/importer';
+import { reprofileColumn } from '../src/lib/core/reprofile';
+import { ImportError, type ImportOptions, type ImportProgress, type ImportResult } from '../src/lib/core/types';
+
+export type ImportOutcome =
+  | { ok: true; result: ImportResult }
+  | { ok: false; code: string; message: string };
+
+const jobs = new Map<string, AbortController>();
+
+async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
+  const reader = blob.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+const api = {
+  /** Imports a file; errors come back as values so their codes survive the worker boundary. */
+  async importFile(
+    jobId: string,
+    file: Blob,
+    fileName: string,
+    opts: ImportOptions,
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<ImportOutcome> {
+    const controller = new AbortController();
+    jobs.set(jobId, controller);
+    try {
+      const result = await importCsv(
+        { name: fileName, size: file.size, stream: () => blobChunks(file) },
+        opts,
+        { onProgress, signal: controller.signal },
+      );
+      return { ok: true, result };
+    } catch (err) {
+      if (err instanceof ImportError) return { ok: false, code: err.code, message: err.message };
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, code: 'unreadable', message: `The file could not be read: ${message}` };
+    } finally {
+      jobs.delete(jobId);
+    }
+  },
+
+  /** Stops an import between two chunks; it then resolves with code 'cancelled'. */
+  cancel(jobId: string): void {
+    jobs.get(jobId)?.abort();
+  },
+
+  reprofileColumn,
+};
+
+Comlink.expose(api);
+export type DataApi = typeof api;
