@@ -1,27 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from './tests/chromium.mjs';
 
 const CI = !!process.env.CI;
 
-// Debian's Chromium (apt-get install chromium); Playwright downloads no browser here.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-// Measured on the 2-core, GPU-less machines (Chromium 156, headless, page on
-// http://127.0.0.1): `--enable-unsafe-webgpu` is what makes
-// `navigator.gpu.requestAdapter()` return an adapter (page and dedicated worker);
-// `--use-webgpu-adapter=swiftshader` pins that adapter to SwiftShader so results do
-// not depend on whether the machine has a GPU; `--enable-features=Vulkan` changes
-// nothing here but is harmless (WebGL2 stays ANGLE on SwiftShader).
-const args = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-features=Vulkan',
-];
+// Debian's Chromium with WebGPU on SwiftShader: see tests/chromium.mjs.
+const executablePath = chromiumPath();
+const args = CHROMIUM_ARGS;
 
 export default defineConfig({
   testDir: 'tests/e2e',
