@@ -42,7 +42,7 @@ export function columnFigure(profile: ColumnProfile): Figure {
     }
     return {
       data: [{ type: 'bar', x, y: h.counts, width, marker: { color: '#1f5fa8' }, hovertemplate: '%{x}: %{y} rows<extra></extra>' }],
-      layout: { ...BASE_LAYOUT, title, xaxis: { title: { text: 'value' } }, yaxis: { title: { text: 'rows' } } },
+      layout: { ...BASE_LAYOUT, title, xaxis: { title: { text: plotText(profile.name) } }, yaxis: { title: { text: 'rows' } } },
     };
   }
   const labels = profile.top.map((t) => plotText(t.value));
