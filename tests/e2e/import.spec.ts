@@ -14,6 +14,7 @@ test.describe('dataset import', () => {
     const hash = sha256(pets.buffer);
     await expect(cell.locator(`[data-hash="${hash}"]`)).toHaveText(hash.slice(0, 12));
     await expect(nb.sidebar.getByRole('button', { name: 'pets' })).toBeVisible();
+    await expect(page.getByText('All changes saved')).toBeVisible();
 
     await page.reload();
     await expect(nb.rowCount(nb.cell(1))).toHaveText('6');
@@ -62,6 +63,7 @@ test.describe('dataset import', () => {
     // Change a type: the column is re-profiled and the change survives a reload.
     await profile.getByLabel('Type of weight').selectOption('text');
     await expect(weight.locator('td').nth(3)).toHaveText('');
+    await expect(page.getByText('All changes saved')).toBeVisible();
     await page.reload();
     await expect(nb.cell(1).getByLabel('Type of weight')).toHaveValue('text');
 

@@ -26,6 +26,8 @@ export class NotebookState {
   saveError = $state<string | null>(null);
   #timer: ReturnType<typeof setTimeout> | null = null;
   #saving: Promise<void> = Promise.resolve();
+  /** Counts edits, so a save only reports "saved" when no newer edit is waiting. */
+  #edits = 0;
 
   constructor(record: NotebookRecord) {
     this.id = record.id;
@@ -46,8 +48,9 @@ export class NotebookState {
     this.#set(removeCell(this.cells, id), 0);
   }
 
-  updateConfig<K extends CellKind>(id: string, patch: Partial<CellConfigs[K]>): void {
-    this.#set(updateCellConfig<K>(this.cells, id, patch));
+  /** `typing: true` batches saves while the user types; other changes (a stored version, a target) save at once. */
+  updateConfig<K extends CellKind>(id: string, patch: Partial<CellConfigs[K]>, { typing = false } = {}): void {
+    this.#set(updateCellConfig<K>(this.cells, id, patch), typing ? SAVE_DELAY_MS : 0);
   }
 
   /** Writes pending edits now (page hidden, notebook switched). */
@@ -60,9 +63,10 @@ export class NotebookState {
     return this.#saving;
   }
 
-  /** Structural edits (add, move, delete) save at once; typing is batched by SAVE_DELAY_MS. */
-  #set(cells: Cell[], delay = SAVE_DELAY_MS): void {
+  /** Saves after `delay` ms; a newer edit within that time replaces the pending save. */
+  #set(cells: Cell[], delay: number): void {
     this.cells = cells;
+    this.#edits += 1;
     this.saveStatus = 'saving';
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
@@ -72,9 +76,10 @@ export class NotebookState {
   }
 
   async #save(): Promise<void> {
+    const edits = this.#edits;
     try {
       await saveCells(this.id, this.cells);
-      if (!this.#timer) this.saveStatus = 'saved';
+      if (edits === this.#edits) this.saveStatus = 'saved';
       this.saveError = null;
     } catch (err) {
       this.saveStatus = 'error';
