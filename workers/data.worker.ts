@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { importCsv } from '../src/lib/core/importer';
 import { reprofileColumn } from '../src/lib/core/reprofile';
+import { hashInWorker } from './hash-client';
 import { ImportError, type ImportOptions, type ImportProgress, type ImportResult } from '../src/lib/core/types';
 
 export type ImportOutcome =
@@ -41,7 +42,8 @@ const api = {
       const result = await importCsv(
         { name: fileName, size: file.size, stream: () => blobChunks(file) },
         opts,
-        { onProgress, signal: controller.signal },
+        // The hash worker reads the same File on the other core while this one parses.
+        { onProgress, signal: controller.signal, hash: hashInWorker(file, controller.signal) },
       );
       return { ok: true, result };
     } catch (err) {
@@ -49,6 +51,7 @@ const api = {
       const message = err instanceof Error ? err.message : String(err);
       return { ok: false, code: 'unreadable', message: `The file could not be read: ${message}` };
     } finally {
+      controller.abort(); // ends the hash worker if the import stopped early; a no-op once hashed
       jobs.delete(jobId);
     }
   },

@@ -28,22 +28,59 @@ export type LineEnding = 'lf' | 'crlf' | 'cr' | 'none';
 export type RowHandler = (fields: string[], line: number) => void;
 
 /**
- * Streaming CSV parser: `push()` decoded text as it arrives, then `end()`.
+ * One record, valid only during the handler call. Field k is
+ * `text.slice(starts[k], ends[k])` when `starts[k] >= 0` (read it in place to
+ * avoid the copy), else `strs[k]` (a quoted field, or one split across chunks).
+ */
+export interface CsvRecord {
+  readonly count: number;
+  readonly text: string;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly strs: readonly string[];
+}
+
+/** Called once per record with a view that is reused for the next one. */
+export type RecordHandler = (record: CsvRecord, line: number) => void;
+
+/** Field k of a record as a string. */
+export function recordField(r: CsvRecord, k: number): string {
+  const start = r.starts[k]!;
+  return start >= 0 ? r.text.slice(start, r.ends[k]) : r.strs[k]!;
+}
+
+/** A record's fields as a fresh array. */
+export function recordFields(r: CsvRecord): string[] {
+  const out = new Array<string>(r.count);
+  for (let k = 0; k < r.count; k++) out[k] = recordField(r, k);
+  return out;
+}
+
+/**
+ * Streaming CSV scanner: `push()` decoded text as it arrives, then `end()`.
+ * Records come as views into the text (see CsvRecord), so plain fields are
+ * never copied by the scanner itself.
  *
  * Lenient where RFC 4180 is strict, the way spreadsheet exports need: a quote
  * inside an unquoted field is literal, and characters after a closing quote
  * are appended to the field (`"ab"c` reads as `abc`). Lines with nothing on
  * them are skipped.
  */
-export class CsvParser {
+export class CsvScanner implements CsvRecord {
   /** The first record terminator seen (`none` until one is). */
   lineEnding: LineEnding = 'none';
   /** Records delivered so far (skipped empty lines not counted). */
   records = 0;
 
+  // The current record (CsvRecord).
+  count = 0;
+  text = '';
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  strs: string[] = [];
+
   private readonly delim: number;
   private state = FIELD_START;
-  private fields: string[] = [];
   private part = '';
   /** Physical line of the current position, 1-based. */
   private line = 1;
@@ -60,7 +97,7 @@ export class CsvParser {
 
   constructor(
     delimiter: Delimiter,
-    private readonly onRow: RowHandler,
+    private readonly onRecord: RecordHandler,
   ) {
     this.delim = delimiter.charCodeAt(0);
   }
@@ -69,6 +106,7 @@ export class CsvParser {
   push(text: string): void {
     const n = text.length;
     if (n === 0) return;
+    this.text = text;
     let i = 0;
     if (this.pendingCR) {
       this.pendingCR = false;
@@ -100,6 +138,8 @@ export class CsvParser {
         state = QUOTE_SEEN;
         continue;
       }
+      // Whether the field starts here, unquoted: then it is a plain range of `text`.
+      let plain = false;
       if (state === QUOTE_SEEN) {
         if (text.charCodeAt(i) === QUOTE) {
           part += '"';
@@ -119,6 +159,7 @@ export class CsvParser {
           continue;
         }
         state = UNQUOTED;
+        plain = true;
       }
 
       // UNQUOTED: the common case, a plain char-code scan.
@@ -129,13 +170,18 @@ export class CsvParser {
         if (c === d || c === LF || c === CR) break;
         j++;
       }
-      if (j > i) part = part.length === 0 ? text.slice(i, j) : part + text.slice(i, j);
       if (j === n) {
+        if (j > i) part = part.length === 0 ? text.slice(i, j) : part + text.slice(i, j);
         i = n;
         break;
       }
-      this.fields.push(part);
-      part = '';
+      if (plain) {
+        this.addRange(i, j);
+      } else {
+        if (j > i) part = part.length === 0 ? text.slice(i, j) : part + text.slice(i, j);
+        this.addString(part);
+        part = '';
+      }
       state = FIELD_START;
       i = j + 1;
       if (c === d) continue;
@@ -159,6 +205,14 @@ export class CsvParser {
     }
     this.state = state;
     this.part = part;
+    // The open record continues in the next chunk: its ranges must not outlive this text.
+    const starts = this.starts;
+    for (let k = 0; k < this.count; k++) {
+      if (starts[k]! >= 0) {
+        this.strs[k] = text.slice(starts[k], this.ends[k]);
+        starts[k] = -1;
+      }
+    }
   }
 
   /**
@@ -177,22 +231,49 @@ export class CsvParser {
           'Fix the quotes around that line (a " inside a quoted field must be doubled, as "") and try again.',
       );
     }
-    if (this.state !== FIELD_START || this.fields.length > 0) {
-      this.fields.push(this.part);
+    if (this.state !== FIELD_START || this.count > 0) {
+      this.addString(this.part);
       this.part = '';
       this.endRecord();
     }
     this.state = FIELD_START;
   }
 
+  private addRange(start: number, end: number): void {
+    const k = this.count;
+    if (k === this.starts.length) this.growFields();
+    this.starts[k] = start;
+    this.ends[k] = end;
+    this.count = k + 1;
+  }
+
+  private addString(value: string): void {
+    const k = this.count;
+    if (k === this.starts.length) this.growFields();
+    this.starts[k] = -1;
+    this.strs[k] = value;
+    this.count = k + 1;
+  }
+
+  private growFields(): void {
+    const starts = new Int32Array(this.starts.length * 2);
+    starts.set(this.starts);
+    this.starts = starts;
+    const ends = new Int32Array(this.ends.length * 2);
+    ends.set(this.ends);
+    this.ends = ends;
+  }
+
   private endRecord(): void {
-    const fields = this.fields;
-    this.fields = [];
-    const empty = fields.length === 1 && fields[0] === '' && !this.quotedInRecord;
+    const quoted = this.quotedInRecord;
     this.quotedInRecord = false;
-    if (empty) return;
-    this.records++;
-    this.onRow(fields, this.recordLine);
+    const empty =
+      this.count === 1 && !quoted && (this.starts[0]! >= 0 ? this.starts[0] === this.ends[0] : this.strs[0] === '');
+    if (!empty) {
+      this.records++;
+      this.onRecord(this, this.recordLine);
+    }
+    this.count = 0;
   }
 
   private noteEnding(kind: LineEnding): void {
@@ -215,6 +296,13 @@ export class CsvParser {
     }
     this.line = line;
     this.quotedPrevCR = prevCR;
+  }
+}
+
+/** The scanner with records delivered as fresh string arrays (tests, small inputs). */
+export class CsvParser extends CsvScanner {
+  constructor(delimiter: Delimiter, onRow: RowHandler) {
+    super(delimiter, (record, line) => onRow(recordFields(record), line));
   }
 }
 

@@ -4,7 +4,7 @@
  * Produces everything storage writes in one transaction; stores nothing.
  */
 import { encodeChunks } from './columnar';
-import { CsvParser, detectDelimiter } from './csv';
+import { CsvScanner, detectDelimiter, recordFields, type CsvRecord } from './csv';
 import { assertText, hasUtf8Bom, InvalidUtf8Error, SNIFF_BYTES, StreamDecoder, type TextEncodingName } from './decode';
 import { createSha256 } from './hashing';
 import { ColumnBuilder, isMissing } from './infer';
@@ -34,6 +34,12 @@ export interface ImportSource {
 export interface ImportHooks {
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
+  /**
+   * The SHA-256 (lower-case hex) of the source's raw bytes, computed elsewhere
+   * (in the browser: a hash worker on the other core, reading the same File).
+   * When given, the import does not hash; without it, it hashes as it reads.
+   */
+  hash?: Promise<string>;
 }
 
 /** How many ragged lines are listed by number. */
@@ -84,27 +90,34 @@ class TableAssembler {
   raggedLines: number[] = [];
   preview: string[][] = [];
 
-  readonly onRow = (fields: string[], line: number): void => {
+  readonly onRecord = (record: CsvRecord, line: number): void => {
     const header = this.header;
     if (header === null) {
-      this.header = fields;
-      this.builders = fields.map(() => new ColumnBuilder());
+      this.header = recordFields(record);
+      this.builders = this.header.map(() => new ColumnBuilder());
       return;
     }
-    if (fields.length !== header.length) {
+    const count = record.count;
+    if (count !== header.length) {
       // A row that does not line up would shift values into the wrong columns.
       this.raggedCount++;
       if (this.raggedLines.length < RAGGED_LINES_KEPT) this.raggedLines.push(line);
       return;
     }
     const builders = this.builders;
-    for (let c = 0; c < fields.length; c++) builders[c]!.push(fields[c]!);
-    if (this.preview.length < PREVIEW_ROWS) this.preview.push(fields.map((v) => (isMissing(v) ? '' : v)));
+    const { text, starts, ends, strs } = record;
+    for (let c = 0; c < count; c++) {
+      const start = starts[c]!;
+      if (start >= 0) builders[c]!.pushRange(text, start, ends[c]!);
+      else builders[c]!.push(strs[c]!);
+    }
+    if (this.preview.length < PREVIEW_ROWS) this.preview.push(recordFields(record).map((v) => (isMissing(v) ? '' : v)));
     this.rows++;
   };
 }
 
 interface PassResult {
+  /** Empty when the hash comes from `ImportHooks.hash`. */
   hash: string;
   bytesRead: number;
   hadBom: boolean;
@@ -142,10 +155,10 @@ async function readPass(
   encoding: TextEncodingName,
   report: (phase: ImportProgress['phase'], bytes: number, rows: number, force: boolean) => void,
 ): Promise<PassResult> {
-  const hasher = await createSha256();
+  const hasher = hooks.hash ? null : await createSha256();
   const decoder = new StreamDecoder(encoding);
   const table = new TableAssembler();
-  let parser: CsvParser | null = null;
+  let parser: CsvScanner | null = null;
   let delimiter: Delimiter = opts.delimiter ?? ',';
   let sawText = false;
   let hadBom = false;
@@ -160,7 +173,7 @@ async function readPass(
     if (parser === null) {
       // The first decoded text is the whole first 64 KiB: plenty to guess from.
       delimiter = opts.delimiter ?? detectDelimiter(text);
-      parser = new CsvParser(delimiter, table.onRow);
+      parser = new CsvScanner(delimiter, table.onRecord);
     }
     parser.push(text);
   };
@@ -192,7 +205,7 @@ async function readPass(
       checkSignal(hooks.signal);
       const chunk = next.value;
       if (chunk.length === 0) continue;
-      hasher.update(chunk);
+      hasher?.update(chunk);
       bytesRead += chunk.length;
       if (head !== null) {
         head.push(chunk);
@@ -221,16 +234,26 @@ async function readPass(
     throw new ImportError('empty', 'This file has no data: it contains only blank space. Choose a CSV file with a header row and data.');
   }
   // Non-null: sawText means some text was fed, which creates the parser.
-  const p = parser as CsvParser | null;
+  const p = parser as CsvScanner | null;
   p?.end();
   return {
-    hash: hasher.digestHex(),
+    hash: hasher?.digestHex() ?? '',
     bytesRead,
     hadBom,
     delimiter,
     lineEnding: p?.lineEnding ?? 'none',
     table,
   };
+}
+
+async function injectedHash(hash: Promise<string>, signal: AbortSignal | undefined): Promise<string> {
+  try {
+    return await hash;
+  } catch (err) {
+    checkSignal(signal);
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ImportError('unreadable', `The file could not be hashed (${why}). Check that it still exists and try again.`);
+  }
 }
 
 function overrideFor(types: ImportOptions['types'], name: string): ColumnType | undefined {
@@ -273,6 +296,8 @@ export async function importCsv(
     });
   };
 
+  // Failures of an injected hash surface where it is awaited, at the end.
+  hooks.hash?.catch(() => undefined);
   checkSignal(hooks.signal);
   let encoding: TextEncodingName = 'utf-8';
   let pass: PassResult;
@@ -331,9 +356,10 @@ export async function importCsv(
   report('encoding', pass.bytesRead, table.rows, true);
   const { chunks, storedBytes, dictBlob } = encodeChunks(columns, table.rows);
   checkSignal(hooks.signal);
+  const hash = hooks.hash ? await injectedHash(hooks.hash, hooks.signal) : pass.hash;
 
   return {
-    hash: pass.hash,
+    hash,
     fileName: source.name,
     fileBytes: pass.bytesRead,
     encoding,

@@ -3,105 +3,26 @@
  * raw strings row by row while the file streams, so no row objects are ever
  * kept; `finish()` picks the storage and infers the type.
  */
-import { MISSING_MARKERS, type ColumnData, type ColumnType } from './types';
+import { F_DOT, F_LONG_INT, isMissingRange, lastNumberFlags, parseNumber, parseNumberRange } from './scan';
+import { type ColumnData, type ColumnType } from './types';
 
-const MISSING = new Set(MISSING_MARKERS);
-// Derived from the markers so the fast rejections below stay right if the list changes.
-const MISSING_MAX_LENGTH = Math.max(...MISSING_MARKERS.map((m) => m.length));
-const MISSING_FIRST = new Set(MISSING_MARKERS.filter((m) => m.length > 0).flatMap((m) => [m.charCodeAt(0), m.toUpperCase().charCodeAt(0)]));
+export { isMissing, isMissingRange, parseNumber, parseNumberRange } from './scan';
 
 /** Numeric columns drop their string dictionary past this many distinct values (memory). */
 export const NUMERIC_DICT_LIMIT = 65_536;
 
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
+/** Dictionaries up to this size are searched by comparing text in place, before any copy or Map lookup. */
+const SCAN_DICT_MAX = 16;
+
+/** text.slice(start, start + len) === other.slice(otherStart, otherStart + len), without the copies. */
+function sameText(text: string, start: number, other: string, otherStart: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (text.charCodeAt(start + k) !== other.charCodeAt(otherStart + k)) return false;
+  return true;
 }
 
-/**
- * True for a missing value: one of MISSING_MARKERS ('', NA, N/A, null, NaN, ?),
- * case-insensitive, ignoring surrounding spaces.
- */
-export function isMissing(value: string): boolean {
-  const n = value.length;
-  if (n === 0) return true;
-  let s = value;
-  if (isBlank(value.charCodeAt(0)) || isBlank(value.charCodeAt(n - 1))) s = value.trim();
-  // Markers are short and start with few letters (n, N, ?): most values are
-  // rejected here without allocating a lower-case copy.
-  if (s.length === 0) return true;
-  if (s.length > MISSING_MAX_LENGTH || !MISSING_FIRST.has(s.charCodeAt(0))) return false;
-  return MISSING.has(s.toLowerCase());
-}
-
-const F_DOT = 1;
-const F_EXP = 2;
-/** An integer with more than 15 significant digits: a double may not hold it exactly. */
-const F_LONG_INT = 4;
-
-/** Flags of the last successful `parseNumber` call (module state avoids an allocation per value). */
-let lastFlags = 0;
-
-/**
- * Parses a plain decimal number: optional sign, digits with an optional
- * decimal point, optional exponent, surrounding spaces/tabs allowed. Returns
- * NaN for anything else, including '', ' ', hex, 'Infinity', '1_000' and
- * values that overflow to Infinity (where `Number()` would be lenient).
- */
-export function parseNumber(s: string): number {
-  let end = s.length;
-  let i = 0;
-  while (i < end && isBlank(s.charCodeAt(i))) i++;
-  while (end > i && isBlank(s.charCodeAt(end - 1))) end--;
-  if (i === end) return NaN;
-  const begin = i;
-  let c = s.charCodeAt(i);
-  const neg = c === 45;
-  if (neg || c === 43) {
-    i++;
-    if (i === end) return NaN;
-  }
-  let digits = 0;
-  let significant = 0;
-  let value = 0;
-  while (i < end && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
-    value = value * 10 + (c - 48);
-    if (significant > 0 || c !== 48) significant++;
-    digits++;
-    i++;
-  }
-  let flags = 0;
-  if (i < end && s.charCodeAt(i) === 46) {
-    flags |= F_DOT;
-    i++;
-    while (i < end && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
-      digits++;
-      i++;
-    }
-  }
-  if (digits === 0) return NaN;
-  if (i < end && ((c = s.charCodeAt(i)) === 101 || c === 69)) {
-    flags |= F_EXP;
-    i++;
-    if (i < end && ((c = s.charCodeAt(i)) === 43 || c === 45)) i++;
-    const expStart = i;
-    while (i < end && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
-    if (i === expStart) return NaN;
-  }
-  if (i !== end) return NaN;
-  if (flags === 0) {
-    if (significant > 15) {
-      lastFlags = F_LONG_INT;
-      return Number(s.slice(begin, end));
-    }
-    lastFlags = 0;
-    // Up to 15 digits the running value is exact: no need for Number().
-    return neg ? -value : value;
-  }
-  const x = Number(s.slice(begin, end));
-  if (!Number.isFinite(x)) return NaN;
-  lastFlags = flags;
-  return x;
-}
+const NO_LAST = 0;
+const LAST_MISSING = 1;
+const LAST_VALUE = 2;
 
 const ISO_DATE =
   /^(\d{4})([-/])(\d{2})\2(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
@@ -201,18 +122,34 @@ export interface BuiltColumn {
  * '007' becomes '7'). Integers with more than 15 significant digits are not
  * treated as numbers (a double could not hold them exactly), so long IDs stay
  * strings.
+ *
+ * Speed: values arrive as ranges of the parser's text (`pushRange`), so most
+ * are never copied: a repeat of the previous value reuses its result, a
+ * numeric column finds its code by number (while each number has had a single
+ * spelling, which is then the same dictionary as by string), and a small
+ * dictionary is searched in place.
  */
 export class ColumnBuilder {
   private n = 0;
   private capacity: number;
   private codes: Uint32Array | null;
-  private dict: Map<string, number> | null = new Map();
+  /** Code by string; null while `byNumber` keys the dictionary, or once it is dropped. */
+  private dict: Map<string, number> | null = null;
+  /** While numeric and every number so far had one spelling: code by number. */
+  private byNumber: Map<number, number> | null = new Map();
   private dictValues: string[] = [];
   private nums: Float64Array | null;
   private numeric = true;
   private allIntegral = true;
   private anyDot = false;
   private nonMissing = 0;
+  // The previous value, as a range of the text it came in, and what it gave.
+  private lastText = '';
+  private lastStart = 0;
+  private lastLen = -1;
+  private lastKind = NO_LAST;
+  private lastCode = 0;
+  private lastNum = NaN;
 
   constructor(initialCapacity = 4096) {
     this.capacity = Math.max(16, initialCapacity);
@@ -227,40 +164,103 @@ export class ColumnBuilder {
 
   /** Appends the next row's raw value. */
   push(value: string): void {
+    this.pushRange(value, 0, value.length);
+  }
+
+  /** Appends the next row's raw value, text.slice(start, end). */
+  pushRange(text: string, start: number, end: number): void {
     const i = this.n;
     if (i === this.capacity) this.grow();
     this.n = i + 1;
-    if (isMissing(value)) {
+    const len = end - start;
+    if (len === this.lastLen && this.lastKind !== NO_LAST && sameText(text, start, this.lastText, this.lastStart, len)) {
+      if (this.lastKind === LAST_MISSING) {
+        if (this.nums) this.nums[i] = NaN;
+        if (this.codes) this.codes[i] = 0;
+        return;
+      }
+      this.nonMissing++;
+      if (this.nums) this.nums[i] = this.lastNum;
+      if (this.codes) this.codes[i] = this.lastCode;
+      return;
+    }
+    this.lastText = text;
+    this.lastStart = start;
+    this.lastLen = len;
+    if (isMissingRange(text, start, end)) {
+      this.lastKind = LAST_MISSING;
       if (this.nums) this.nums[i] = NaN;
       if (this.codes) this.codes[i] = 0;
       return;
     }
+    this.lastKind = LAST_VALUE;
     this.nonMissing++;
     if (this.numeric) {
-      const x = parseNumber(value);
-      if (x === x && (lastFlags & F_LONG_INT) === 0) {
+      const x = parseNumberRange(text, start, end);
+      const flags = lastNumberFlags();
+      if (x === x && (flags & F_LONG_INT) === 0) {
         this.nums![i] = x;
-        if (lastFlags & F_DOT) this.anyDot = true;
+        this.lastNum = x;
+        if (flags & F_DOT) this.anyDot = true;
         if (this.allIntegral && !Number.isInteger(x)) this.allIntegral = false;
+        if (this.byNumber !== null && this.codeByNumber(i, x, text, start, end)) return;
       } else {
         this.becomeStrings(i);
       }
     }
+    this.codeByString(i, text, start, end);
+  }
+
+  /** Sets row i's code by its number; false when the spelling is new for that number (then key by string). */
+  private codeByNumber(i: number, x: number, text: string, start: number, end: number): boolean {
+    const byNumber = this.byNumber!;
+    let code = byNumber.get(x);
+    if (code === undefined) {
+      code = this.dictValues.push(text.slice(start, end));
+      byNumber.set(x, code);
+      if (code > NUMERIC_DICT_LIMIT) {
+        this.dropDictionary();
+        return true;
+      }
+    } else {
+      const spelled = this.dictValues[code - 1]!;
+      if (spelled.length !== end - start || !sameText(text, start, spelled, 0, end - start)) {
+        // Another spelling of an earlier number ('1.50' after '1.5', '-0' after '0').
+        this.keyByString();
+        return false;
+      }
+    }
+    this.codes![i] = code;
+    this.lastCode = code;
+    return true;
+  }
+
+  private codeByString(i: number, text: string, start: number, end: number): void {
     const codes = this.codes;
     if (codes === null) return; // numeric with its dictionary dropped
+    const values = this.dictValues;
+    const len = end - start;
+    if (values.length <= SCAN_DICT_MAX) {
+      for (let k = 0; k < values.length; k++) {
+        const v = values[k]!;
+        if (v.length === len && sameText(text, start, v, 0, len)) {
+          codes[i] = this.lastCode = k + 1;
+          return;
+        }
+      }
+    }
+    const value = text.slice(start, end);
     const dict = this.dict!;
     let code = dict.get(value);
     if (code === undefined) {
-      code = this.dictValues.push(value);
+      code = values.push(value);
       dict.set(value, code);
       if (this.numeric && code > NUMERIC_DICT_LIMIT) {
-        this.dict = null;
-        this.dictValues = [];
-        this.codes = null;
+        this.dropDictionary();
         return;
       }
     }
-    codes[i] = code;
+    codes[i] = this.lastCode = code;
   }
 
   /** The column's data and inferred type. The builder must not be used afterwards. */
@@ -285,7 +285,26 @@ export class ColumnBuilder {
     this.codes = null;
     this.nums = null;
     this.dict = null;
+    this.byNumber = null;
     this.dictValues = [];
+    this.lastText = '';
+    this.lastKind = NO_LAST;
+  }
+
+  private dropDictionary(): void {
+    this.dict = null;
+    this.byNumber = null;
+    this.dictValues = [];
+    this.codes = null;
+    this.lastKind = NO_LAST;
+  }
+
+  /** Every spelling so far is a distinct dictionary entry, so the string Map is built from them. */
+  private keyByString(): void {
+    const dict = new Map<string, number>();
+    this.dictValues.forEach((v, k) => dict.set(v, k + 1));
+    this.dict = dict;
+    this.byNumber = null;
   }
 
   private grow(): void {
@@ -306,6 +325,7 @@ export class ColumnBuilder {
   private becomeStrings(row: number): void {
     this.numeric = false;
     if (this.codes === null) this.rebuildDictionary(row);
+    else if (this.byNumber !== null) this.keyByString();
     this.nums = null;
   }
 
@@ -328,6 +348,7 @@ export class ColumnBuilder {
     }
     this.codes = codes;
     this.dict = dict;
+    this.byNumber = null;
     this.dictValues = values;
   }
 }

@@ -3,6 +3,7 @@
  * summary statistics and histogram a user would get from pandas' describe().
  */
 import { columnAsNumbers, columnAsStrings, parseIsoDate } from './infer';
+import { histogramRuns, meanStdRuns, quantileRuns, runsByCounting } from './runs';
 import {
   TOP_K,
   type ColumnData,
@@ -138,8 +139,27 @@ function emptyProfile(name: string, type: ColumnType, rows: number): ColumnProfi
   return { name, type, count: 0, missing: rows, missingPct: rows > 0 ? 100 : 0, unique: 0, top: [], otherCount: 0 };
 }
 
+/** Columns with at most this many distinct numbers are profiled from counts instead of a sort. */
+const COUNTED_DISTINCT_MAX = 4096;
+
 function profileNumbers(name: string, type: ColumnType, data: ColumnData, rows: number): ColumnProfile {
   const all = columnAsNumbers(data);
+  const integer = type === 'integer' || type === 'boolean';
+  const runs = runsByCounting(all, COUNTED_DISTINCT_MAX);
+  if (runs) {
+    if (runs.n === 0) return emptyProfile(name, type, rows);
+    const top = new TopK<number>(TOP_K, (a, b) => a < b);
+    for (let k = 0; k < runs.values.length; k++) top.offer(runs.values[k]!, runs.counts[k]!);
+    const numeric: NumericStats = {
+      min: runs.values[0]!,
+      max: runs.values[runs.values.length - 1]!,
+      ...meanStdRuns(runs),
+      quantiles: QUANTILES.map((p) => ({ p, value: quantileRuns(runs, p) })),
+      histogram: histogramRuns(runs, integer, MAX_BINS),
+    };
+    const topValues: ValueCount[] = top.items.map((t) => ({ value: String(t.value), count: t.count }));
+    return finishProfile(name, type, rows, runs.n, runs.values.length, topValues, { numeric });
+  }
   let count = 0;
   for (let i = 0; i < all.length; i++) if (all[i] === all[i]) count++;
   if (count === 0) return emptyProfile(name, type, rows);
@@ -167,7 +187,7 @@ function profileNumbers(name: string, type: ColumnType, data: ColumnData, rows: 
     mean,
     std,
     quantiles: QUANTILES.map((p) => ({ p, value: quantileSorted(sorted, p) })),
-    histogram: histogram(sorted, unique, type === 'integer' || type === 'boolean'),
+    histogram: histogram(sorted, unique, integer),
   };
   const topValues: ValueCount[] = top.items.map((t) => ({ value: String(t.value), count: t.count }));
   return finishProfile(name, type, rows, count, unique, topValues, { numeric });
