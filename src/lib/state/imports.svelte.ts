@@ -63,6 +63,7 @@ export class ImportJob {
       }),
     );
     if (this.#jobId !== jobId) return; // superseded
+    performance.measure('labbook:import-worker', `labbook:import-start:${jobId}`);
     if (!outcome.ok) {
       if (outcome.code === 'cancelled') {
         this.status = 'cancelled';
@@ -106,6 +107,7 @@ export class ImportJob {
     const { result, reparse } = pending;
     this.status = 'saving';
     try {
+      const saveStart = performance.now();
       const free = await freeBytes();
       if (free !== null && free < result.storedBytes) {
         this.status = 'error';
@@ -125,6 +127,7 @@ export class ImportJob {
             : `Stored as version ${outcome.version.version} of "${outcome.dataset.name}".`;
       }
       this.status = 'done';
+      performance.measure('labbook:import-save', { start: saveStart });
       // Read by `npm run bench`: wall time from file chosen to data stored.
       performance.measure('labbook:import', `labbook:import-start:${this.#jobId ?? ''}`);
     } catch (err) {
