@@ -47,6 +47,10 @@ test.describe('dataset import', () => {
     const nb = new NotebookPage(page);
     await nb.goto();
     const cell = await nb.addCell('Dataset');
+    // Reachable with Tab from the cell's own controls, like any button.
+    await cell.getByRole('button', { name: 'Delete cell 1' }).focus();
+    await page.keyboard.press('Tab');
+    await expect(cell.getByLabel('Choose CSV file')).toBeFocused();
     await nb.chooseFile(cell, fixture('pets.csv'));
     await nb.expectStored(cell, 1);
     const profile = cell.getByRole('table', { name: 'Column profile' });
@@ -152,5 +156,23 @@ test.describe('dataset import', () => {
     await expect(nb.sidebar.getByRole('button', { name: 'pets' })).toHaveCount(0);
     expect(await nb.storedCounts()).toEqual({ datasets: 0, versions: 0, chunks: 0 });
     await expect(page.getByTestId('storage-usage')).toBeVisible();
+  });
+
+  test('a 300-column file previews 12 columns at a time', async ({ page }) => {
+    const nb = new NotebookPage(page);
+    await nb.goto();
+    const header = Array.from({ length: 300 }, (_, i) => `f${i + 1}`).join(',');
+    const rows = Array.from({ length: 60 }, (_, r) => Array.from({ length: 300 }, (_, c) => r * 1000 + c).join(','));
+    const cell = await nb.addCell('Dataset');
+    await nb.chooseFile(cell, { name: 'wide.csv', mimeType: 'text/csv', buffer: Buffer.from([header, ...rows].join('\n')) });
+    await nb.expectStored(cell, 1);
+    await expect(nb.columnCount(cell)).toHaveText('300');
+    const preview = cell.getByRole('table', { name: 'Preview of the first rows' });
+    await expect(preview.getByRole('columnheader')).toHaveCount(13);
+    await expect(cell.getByText('Columns 1–12 of 300')).toBeVisible();
+    await cell.getByRole('button', { name: 'Next columns' }).click();
+    await expect(cell.getByText('Columns 13–24 of 300')).toBeVisible();
+    await expect(preview.getByRole('columnheader', { name: 'f13', exact: true })).toBeVisible();
+    await expect(preview.getByRole('row').nth(2)).toContainText('1012');
   });
 });
