@@ -1,0 +1,149 @@
+/**
+ * The contract of a training run, shared by the train worker, the run and
+ * model repositories and the UI: plain, structured-cloneable data only.
+ */
+import type { TrainConfig } from './train-config';
+import type { PreprocessSpec } from './preprocess';
+import type { TargetSpec } from './target';
+import type { ClassificationMetrics } from './metrics-classification';
+import type { RegressionMetrics } from './metrics-regression';
+import type { ChunkLayout, ColumnSchema } from './types';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+/** A timing of one backend while `auto` chose, on the run's own model and batch shape. */
+export interface BackendMeasurement {
+  backend: BackendName;
+  /** Median milliseconds per training step (forward, backward, update), or null when it failed. */
+  msPerStep: number | null;
+  error?: string;
+}
+
+/** What the GPU adapter says about itself (WebGPU's GPUAdapterInfo), when there is one. */
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+}
+
+/** Which backend trained the run, and why. Stored in the run. */
+export interface BackendReport {
+  requested: BackendChoice;
+  used: BackendName;
+  /** One sentence for the screen: "auto: wasm was fastest (3.1 ms/step against …)". */
+  reason: string;
+  adapter: AdapterInfo | null;
+  measurements: BackendMeasurement[];
+  /** Fallbacks that happened, in order: "webgpu unavailable (no adapter); used webgl". */
+  fallbacks: string[];
+}
+
+export interface EnvironmentInfo {
+  appVersion: string;
+  tfjsVersion: string;
+  userAgent: string;
+  hardwareConcurrency: number;
+}
+
+/** The main metric of a task, drawn per epoch beside the loss. */
+export type MainMetric = 'auc' | 'accuracy' | 'rmse';
+
+/** One epoch of training. Metrics of the validation split are null when it is empty. */
+export interface EpochRecord {
+  epoch: number;
+  /** Mean training loss over the epoch's batches (including the L2 penalty). */
+  loss: number;
+  valLoss: number | null;
+  /** The main metric on (a fixed sample of at most 10,000) training rows. */
+  metric: number;
+  valMetric: number | null;
+  ms: number;
+}
+
+export interface SplitSizes {
+  train: number;
+  validation: number;
+  test: number;
+  /** Rows left out because their target is missing. */
+  droppedMissingTarget: number;
+}
+
+/** Test-split evaluation, tagged by task. */
+export type Evaluation =
+  | ({ task: 'binary' | 'multiclass' } & Omit<ClassificationMetrics, 'task'>)
+  | ({ task: 'regression' } & RegressionMetrics);
+
+/** A model's files as TF.js writes them: `model.json` (topology + weights manifest) and one weights file. */
+export interface ModelArtifactsFiles {
+  /** The model.json text, in TF.js's layers-model format, pointing at `weights.bin`. */
+  modelJson: string;
+  weights: ArrayBuffer;
+}
+
+/** An input column a model needs, as its preprocessing was fitted. */
+export interface InputSchemaColumn {
+  name: string;
+  type: ColumnSchema['type'];
+  /** Categories seen in training (categorical columns), most frequent first. */
+  categories?: string[];
+}
+
+/** Where a run reads its data: the stored version's chunk Blobs, decoded in the worker. */
+export interface DatasetSource {
+  hash: string;
+  rows: number;
+  schema: ColumnSchema[];
+  dictBlob: Blob;
+  chunks: { layout: ChunkLayout; blob: Blob }[];
+}
+
+export interface TrainRequest {
+  runId: string;
+  config: TrainConfig;
+  dataset: DatasetSource;
+}
+
+/** Events streamed from the worker while a run trains (a Comlink proxy callback). */
+export type TrainEvent =
+  | { type: 'stage'; stage: 'loading' | 'preparing' | 'choosing-backend' | 'training' | 'evaluating' | 'saving'; message: string }
+  | { type: 'prepared'; sizes: SplitSizes; featureNames: string[]; mainMetric: MainMetric }
+  | { type: 'backend'; report: BackendReport }
+  | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; elapsedMs: number; etaMs: number | null }
+  | { type: 'epoch'; record: EpochRecord }
+  | { type: 'notice'; message: string };
+
+/** Everything a completed run produced. */
+export interface TrainResult {
+  backend: BackendReport;
+  environment: EnvironmentInfo;
+  sizes: SplitSizes;
+  mainMetric: MainMetric;
+  epochs: EpochRecord[];
+  /** The epoch whose weights were kept (the best one when early stopping restored it). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  preprocessing: PreprocessSpec;
+  target: TargetSpec;
+  inputSchema: InputSchemaColumn[];
+  evaluation: Evaluation;
+  artifacts: ModelArtifactsFiles;
+  durationMs: number;
+}
+
+export type TrainOutcome =
+  | { status: 'completed'; result: TrainResult }
+  | {
+      status: 'cancelled' | 'failed';
+      /** For the screen: what happened and what to do. */
+      message: string;
+      epochs: EpochRecord[];
+      backend: BackendReport | null;
+      environment: EnvironmentInfo | null;
+      sizes: SplitSizes | null;
+      durationMs: number;
+    };
