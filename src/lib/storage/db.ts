@@ -4,13 +4,28 @@
  * Only repository files in this folder import it.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { NotebookRecord, DatasetRecord, VersionRecord, ChunkRecord } from './records';
+import type {
+  AliasEventRecord,
+  ChunkRecord,
+  DatasetRecord,
+  ModelFileRecord,
+  ModelRecord,
+  ModelVersionRecord,
+  NotebookRecord,
+  RunRecord,
+  VersionRecord,
+} from './records';
 
 export class LabbookDB extends Dexie {
   notebooks!: EntityTable<NotebookRecord, 'id'>;
   datasets!: EntityTable<DatasetRecord, 'id'>;
   versions!: EntityTable<VersionRecord, 'hash'>;
   chunks!: Dexie.Table<ChunkRecord, [string, number]>;
+  runs!: EntityTable<RunRecord, 'id'>;
+  models!: EntityTable<ModelRecord, 'name'>;
+  modelVersions!: EntityTable<ModelVersionRecord, 'id'>;
+  modelFiles!: Dexie.Table<ModelFileRecord, [string, string]>;
+  aliasEvents!: EntityTable<AliasEventRecord, 'id'>;
 
   constructor(name = 'labbook') {
     super(name);
@@ -19,6 +34,14 @@ export class LabbookDB extends Dexie {
       datasets: 'id, &name, updatedAt',
       versions: 'hash, datasetId, [datasetId+version], createdAt',
       chunks: '[hash+index], hash',
+    });
+    // Runs and the model registry: new tables only, so no upgrade() is needed.
+    this.version(2).stores({
+      runs: 'id, notebookId, datasetHash, status, createdAt, fingerprint, modelVersionId, *tags',
+      models: 'name, updatedAt',
+      modelVersions: 'id, modelName, &[modelName+version], runId, datasetHash, createdAt',
+      modelFiles: '[versionId+path], versionId',
+      aliasEvents: '++id, modelName, at',
     });
   }
 }

@@ -8,6 +8,20 @@ import type {
   RaggedReport,
 } from '../core/types';
 import type { Cell } from '../core/notebook';
+import type {
+  BackendReport,
+  EnvironmentInfo,
+  EpochRecord,
+  Evaluation,
+  InputSchemaColumn,
+  MainMetric,
+  RunStatus,
+  SplitSizes,
+} from '../core/training';
+import type { Task, TrainConfig } from '../core/train-config';
+import type { PreprocessSpec } from '../core/preprocess';
+import type { TargetSpec } from '../core/target';
+import type { ModelManifest } from '../core/model-manifest';
 
 export interface NotebookRecord {
   id: string;
@@ -55,4 +69,92 @@ export interface ChunkRecord {
   index: number;
   layout: ChunkLayout;
   blob: Blob;
+}
+
+/** One training run: its config, live progress and final results. */
+export interface RunRecord {
+  /** Random id (newId). */
+  id: string;
+  notebookId: string | null;
+  cellId: string | null;
+  /** The dataset version trained on. */
+  datasetHash: string;
+  config: TrainConfig;
+  /** runFingerprint(datasetHash, config, appVersion). */
+  fingerprint: string;
+  status: RunStatus;
+  /** For the screen: why it failed, was cancelled or interrupted. */
+  statusMessage: string | null;
+  notes: string;
+  tags: string[];
+  /** The run this one was started to reproduce. */
+  reproducesRunId: string | null;
+  createdAt: number;
+  /** Last sign of life from the training tab; stale running runs become 'interrupted'. */
+  heartbeatAt: number;
+  endedAt: number | null;
+  durationMs: number | null;
+  backend: BackendReport | null;
+  environment: EnvironmentInfo | null;
+  sizes: SplitSizes | null;
+  mainMetric: MainMetric | null;
+  epochs: EpochRecord[];
+  bestEpoch: number | null;
+  stoppedEarly: boolean;
+  preprocessing: PreprocessSpec | null;
+  target: TargetSpec | null;
+  evaluation: Evaluation | null;
+  /** Manifest hash of the model version it produced. */
+  modelVersionId: string | null;
+}
+
+/** A registered model name; its versions are ModelVersionRecords. */
+export interface ModelRecord {
+  /** Primary key, trimmed, 1 to 64 characters. */
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  latestVersion: number;
+  /** alias -> version id. An alias points at one version; a version may carry several. */
+  aliases: Record<string, string>;
+}
+
+export interface ModelVersionRecord {
+  /** SHA-256 of manifestText, hex. */
+  id: string;
+  modelName: string;
+  /** 1, 2, 3… within its model. */
+  version: number;
+  runId: string;
+  datasetHash: string;
+  notebookId: string | null;
+  task: Task;
+  manifest: ModelManifest;
+  /** Canonical JSON of the manifest, exactly as hashed. */
+  manifestText: string;
+  inputSchema: InputSchemaColumn[];
+  preprocessing: PreprocessSpec;
+  target: TargetSpec;
+  /** The numbers shown in the registry, e.g. {rocAuc, accuracy} or {rmse, r2}. */
+  headline: Record<string, number>;
+  createdAt: number;
+}
+
+/** One file of a model version. */
+export interface ModelFileRecord {
+  versionId: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+  blob: Blob;
+}
+
+/** An alias was set, moved (from and to) or removed (to null). */
+export interface AliasEventRecord {
+  id?: number;
+  modelName: string;
+  alias: string;
+  from: string | null;
+  to: string | null;
+  at: number;
 }

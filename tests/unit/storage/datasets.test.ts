@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LabbookDB, useDatabase } from '../../../src/lib/storage/db';
+import { describe, expect, it } from 'vitest';
+import { useFreshDatabase } from './fresh-db';
 import {
   countRecords,
   deleteVersion,
@@ -14,18 +14,7 @@ import { readColumn, reprofileColumn } from '../../../src/lib/core/reprofile';
 import { isQuotaError } from '../../../src/lib/core/errors';
 import { importText } from '../helpers';
 
-let database: LabbookDB;
-
-beforeEach(async () => {
-  database = new LabbookDB(`test-${Math.random()}`);
-  useDatabase(database);
-  await database.open();
-});
-
-afterEach(async () => {
-  database.close();
-  await database.delete();
-});
+const database = useFreshDatabase();
 
 const CSV_V1 = 'id,species,weight\n1,cat,4.5\n2,dog,12.25\n3,cat,\n4,bird,0.03\n';
 const CSV_V2 = CSV_V1 + '5,dog,30\n';
@@ -91,18 +80,18 @@ describe('dataset storage', () => {
     const before = await countRecords();
     const result = await importText(CSV_V2, 'pets.csv');
     // Make the chunk write fail after the dataset and version rows were written, the way a full disk does.
-    const original = database.chunks.bulkAdd.bind(database.chunks);
-    database.chunks.bulkAdd = (() => {
+    const original = database().chunks.bulkAdd.bind(database().chunks);
+    database().chunks.bulkAdd = (() => {
       const inner = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return Promise.reject(Object.assign(new Error('Transaction aborted'), { name: 'AbortError', inner }));
-    }) as unknown as typeof database.chunks.bulkAdd;
+    }) as unknown as typeof original;
     let caught: unknown;
     try {
       await saveImport(result, 'pets');
     } catch (err) {
       caught = err;
     } finally {
-      database.chunks.bulkAdd = original;
+      database().chunks.bulkAdd = original;
     }
     expect(isQuotaError(caught)).toBe(true);
     expect(await countRecords()).toEqual(before);

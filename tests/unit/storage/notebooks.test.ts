@@ -1,19 +1,10 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { LabbookDB, useDatabase } from '../../../src/lib/storage/db';
+import { expect, it } from 'vitest';
+import { useFreshDatabase } from './fresh-db';
 import * as repo from '../../../src/lib/storage/notebooks';
 import { createCell } from '../../../src/lib/core/notebook';
 
-let database: LabbookDB;
-beforeEach(async () => {
-  database = new LabbookDB(`nb-${Math.random()}`);
-  useDatabase(database);
-  await database.open();
-});
-afterEach(async () => {
-  database.close();
-  await database.delete();
-});
+const database = useFreshDatabase();
 
 it('creates, renames, saves cells and deletes notebooks', async () => {
   const nb = await repo.createNotebook('Heart study');
@@ -30,7 +21,7 @@ it('creates, renames, saves cells and deletes notebooks', async () => {
 
 it('repairs cells stored by an older or newer app instead of failing', async () => {
   const nb = await repo.createNotebook('Old');
-  await database.notebooks.update(nb.id, {
+  await database().notebooks.update(nb.id, {
     cells: [
       { id: 'a', kind: 'dataset', config: { versionHash: 'abc' } },
       { id: 'b', kind: 'hologram', config: {} },

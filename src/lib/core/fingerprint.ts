@@ -1,0 +1,17 @@
+/**
+ * A run's fingerprint: what it would take to reproduce it. Two runs with the
+ * same fingerprint trained the same dataset version with the same config and
+ * seed on the same app version, so (on the same backend) they should give the
+ * same numbers.
+ */
+import { sha256Hex } from './hashing';
+import { canonicalJson, utf8 } from './model-manifest';
+import type { TrainConfig } from './train-config';
+
+/**
+ * SHA-256 (hex) of canonicalJson({ datasetHash, config, seed, appVersion }).
+ * Key order in `config` does not matter; any change of a value does.
+ */
+export async function runFingerprint(datasetHash: string, config: TrainConfig, appVersion: string): Promise<string> {
+  return sha256Hex(utf8(canonicalJson({ datasetHash, config, seed: config.seed, appVersion })));
+}

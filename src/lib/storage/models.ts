@@ -1,0 +1,257 @@
+/**
+ * Model registry repository: registered model names, their numbered versions
+ * (identified by the SHA-256 of their manifest), the versions' files and the
+ * history of aliases such as `champion`. A save hashes everything first and
+ * then writes model, version, files and run in one transaction, so a failure
+ * leaves the registry and the run exactly as they were.
+ */
+import { db } from './db';
+import type { AliasEventRecord, ModelFileRecord, ModelRecord, ModelVersionRecord, RunRecord } from './records';
+import {
+  buildManifest,
+  canonicalJson,
+  compareCodeUnits,
+  utf8,
+  verifyFiles,
+  type ModelFileInput,
+  type ModelManifest,
+  type VerifyResult,
+} from '../core/model-manifest';
+import { sha256Hex } from '../core/hashing';
+import type { InputSchemaColumn } from '../core/training';
+import type { PreprocessSpec } from '../core/preprocess';
+import type { TargetSpec } from '../core/target';
+
+export const MODEL_NAME_MESSAGE = 'A model name needs 1 to 64 characters.';
+export const ALIAS_MESSAGE =
+  'An alias starts with a lower-case letter and has at most 32 lower-case letters, digits, “-” or “_” (like champion).';
+const ALIAS_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+
+export interface SaveModelInput {
+  /** The finished run, status 'completed'; it is stored with modelVersionId set. */
+  run: RunRecord;
+  modelName: string;
+  files: readonly ModelFileInput[];
+  inputSchema: InputSchemaColumn[];
+  preprocessing: PreprocessSpec;
+  target: TargetSpec;
+  headline: Record<string, number>;
+}
+
+export interface ModelWithVersions {
+  model: ModelRecord;
+  /** Newest first. */
+  versions: ModelVersionRecord[];
+}
+
+function short(id: string): string {
+  return id.slice(0, 12);
+}
+
+/** A model name as stored: trimmed, 1 to 64 characters; throws MODEL_NAME_MESSAGE otherwise. */
+export function normalizeModelName(name: string): string {
+  const trimmed = name.trim();
+  const length = [...trimmed].length;
+  if (length < 1 || length > 64) throw new Error(MODEL_NAME_MESSAGE);
+  return trimmed;
+}
+
+/** Whether an alias is well formed: /^[a-z][a-z0-9_-]{0,31}$/. */
+export function isValidAlias(alias: string): boolean {
+  return ALIAS_PATTERN.test(alias);
+}
+
+/**
+ * Registers a run's model as the next version of `modelName` (created if
+ * needed). Throws, writing nothing, on a bad name, a run that did not
+ * complete, or files whose manifest id is already stored.
+ */
+export async function saveModelVersion(input: SaveModelInput): Promise<ModelVersionRecord> {
+  const modelName = normalizeModelName(input.modelName);
+  if (input.run.status !== 'completed') {
+    throw new Error(`Only a completed run can be registered; run ${short(input.run.id)} is ${input.run.status}.`);
+  }
+  // Hash before the transaction: an await on anything but Dexie inside it would commit it early.
+  // The bytes are copied first so what is hashed is exactly what is stored.
+  const copies = input.files.map((f) => ({ path: f.path, bytes: f.bytes.slice() }));
+  const { manifest, text, id } = await buildManifest(copies);
+  const fileRecords: ModelFileRecord[] = manifest.files.map((entry) => {
+    const bytes = copies.find((c) => c.path === entry.path)!.bytes;
+    return { versionId: id, path: entry.path, sha256: entry.sha256, bytes: entry.bytes, blob: new Blob([bytes]) };
+  });
+  const now = Date.now();
+  const d = db();
+  return d.transaction('rw', [d.runs, d.models, d.modelVersions, d.modelFiles], async () => {
+    const existing = await d.modelVersions.get(id);
+    if (existing) {
+      throw new Error(
+        `These exact model files are already registered as version ${existing.version} of “${existing.modelName}” ` +
+          `(${short(id)}). Nothing was saved.`,
+      );
+    }
+    const model: ModelRecord = (await d.models.get(modelName)) ?? {
+      name: modelName,
+      createdAt: now,
+      updatedAt: now,
+      latestVersion: 0,
+      aliases: {},
+    };
+    const version: ModelVersionRecord = {
+      id,
+      modelName,
+      version: model.latestVersion + 1,
+      runId: input.run.id,
+      datasetHash: input.run.datasetHash,
+      notebookId: input.run.notebookId,
+      task: input.run.config.task,
+      manifest,
+      manifestText: text,
+      inputSchema: input.inputSchema,
+      preprocessing: input.preprocessing,
+      target: input.target,
+      headline: input.headline,
+      createdAt: now,
+    };
+    await d.models.put({ ...model, latestVersion: version.version, updatedAt: now });
+    await d.modelVersions.add(version);
+    await d.modelFiles.bulkAdd(fileRecords);
+    await d.runs.put({ ...input.run, modelVersionId: id });
+    return version;
+  });
+}
+
+export async function getModelVersion(id: string): Promise<ModelVersionRecord | undefined> {
+  return db().modelVersions.get(id);
+}
+
+export async function getModel(name: string): Promise<ModelRecord | undefined> {
+  return db().models.get(name.trim());
+}
+
+/** Every model by name, each with its versions newest first. */
+export async function listModels(): Promise<ModelWithVersions[]> {
+  const d = db();
+  return d.transaction('r', d.models, d.modelVersions, async () => {
+    const [models, versions] = await Promise.all([d.models.toArray(), d.modelVersions.toArray()]);
+    return models
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((model) => ({
+        model,
+        versions: versions.filter((v) => v.modelName === model.name).sort((a, b) => b.version - a.version),
+      }));
+  });
+}
+
+function newestFirst(versions: ModelVersionRecord[]): ModelVersionRecord[] {
+  return versions.sort((a, b) => b.createdAt - a.createdAt || b.version - a.version);
+}
+
+/** Model versions trained on a dataset version, newest first. */
+export async function versionsForDataset(datasetHash: string): Promise<ModelVersionRecord[]> {
+  return newestFirst(await db().modelVersions.where('datasetHash').equals(datasetHash).toArray());
+}
+
+/** Model versions a run produced, newest first. */
+export async function versionsForRun(runId: string): Promise<ModelVersionRecord[]> {
+  return newestFirst(await db().modelVersions.where('runId').equals(runId).toArray());
+}
+
+/** A version's files, sorted by path (manifest order). */
+export async function getModelFiles(versionId: string): Promise<ModelFileRecord[]> {
+  const files = await db().modelFiles.where('versionId').equals(versionId).toArray();
+  return files.sort((a, b) => compareCodeUnits(a.path, b.path));
+}
+
+/**
+ * Reads a version's stored files back and checks them against its manifest,
+ * and the manifest text against the version id.
+ */
+export async function verifyModelVersion(id: string): Promise<VerifyResult> {
+  const d = db();
+  const [version, records] = await d.transaction('r', d.modelVersions, d.modelFiles, () =>
+    Promise.all([d.modelVersions.get(id), getModelFiles(id)]),
+  );
+  if (!version) return { ok: false, problems: [`Model version ${short(id)} is not stored.`] };
+  const problems: string[] = [];
+  const textHash = await sha256Hex(utf8(version.manifestText));
+  if (textHash !== id) problems.push(`manifest: SHA-256 is ${short(textHash)}…, the version id is ${short(id)}….`);
+  let manifest: ModelManifest = version.manifest;
+  try {
+    manifest = JSON.parse(version.manifestText) as ModelManifest;
+    if (canonicalJson(version.manifest) !== version.manifestText) {
+      problems.push('manifest: the stored manifest differs from the text that was hashed.');
+    }
+  } catch (_err) {
+    problems.push('manifest: the stored manifest text is not valid JSON.');
+  }
+  const files: ModelFileInput[] = [];
+  for (const r of records) files.push({ path: r.path, bytes: new Uint8Array(await r.blob.arrayBuffer()) });
+  const checked = await verifyFiles(manifest, files);
+  problems.push(...checked.problems);
+  return { ok: problems.length === 0, problems };
+}
+
+/** The aliases pointing at a version, sorted. */
+export function aliasesOf(model: ModelRecord, versionId: string): string[] {
+  return Object.entries(model.aliases)
+    .filter(([, v]) => v === versionId)
+    .map(([alias]) => alias)
+    .sort(compareCodeUnits);
+}
+
+/**
+ * Points `alias` of a model at one of its versions, moving it from the
+ * version it was on, and records the move. Setting it where it already
+ * points does nothing. Throws (writing nothing) on a malformed alias, an
+ * unknown model, or a version of another model.
+ */
+export async function setAlias(modelName: string, alias: string, versionId: string, at: number = Date.now()): Promise<ModelRecord> {
+  if (!isValidAlias(alias)) throw new Error(ALIAS_MESSAGE);
+  const name = modelName.trim();
+  const d = db();
+  return d.transaction('rw', d.models, d.modelVersions, d.aliasEvents, async () => {
+    const model = await d.models.get(name);
+    if (!model) throw new Error(`There is no model called “${name}”.`);
+    const version = await d.modelVersions.get(versionId);
+    if (!version || version.modelName !== name) {
+      throw new Error(`Version ${short(versionId)} is not a version of “${name}”.`);
+    }
+    const from = model.aliases[alias] ?? null;
+    if (from === versionId) return model;
+    const updated: ModelRecord = { ...model, aliases: { ...model.aliases, [alias]: versionId }, updatedAt: at };
+    await d.models.put(updated);
+    await d.aliasEvents.add({ modelName: name, alias, from, to: versionId, at });
+    return updated;
+  });
+}
+
+/** Removes an alias from a model and records it; an alias that is not set is left alone. */
+export async function removeAlias(modelName: string, alias: string, at: number = Date.now()): Promise<ModelRecord> {
+  const name = modelName.trim();
+  const d = db();
+  return d.transaction('rw', d.models, d.aliasEvents, async () => {
+    const model = await d.models.get(name);
+    if (!model) throw new Error(`There is no model called “${name}”.`);
+    const from = model.aliases[alias];
+    if (from === undefined) return model;
+    const aliases = { ...model.aliases };
+    delete aliases[alias];
+    const updated: ModelRecord = { ...model, aliases, updatedAt: at };
+    await d.models.put(updated);
+    await d.aliasEvents.add({ modelName: name, alias, from, to: null, at });
+    return updated;
+  });
+}
+
+/** A model's alias events, oldest first. */
+export async function aliasHistory(modelName: string): Promise<AliasEventRecord[]> {
+  const events = await db().aliasEvents.where('modelName').equals(modelName.trim()).toArray();
+  return events.sort((a, b) => a.at - b.at || (a.id ?? 0) - (b.id ?? 0));
+}
+
+/** Row counts for the storage panel. */
+export async function countRunsAndModels(): Promise<{ runs: number; modelVersions: number }> {
+  const d = db();
+  const [runs, modelVersions] = await Promise.all([d.runs.count(), d.modelVersions.count()]);
+  return { runs, modelVersions };
+}

@@ -1,0 +1,175 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { useFreshDatabase } from './fresh-db';
+import { LabbookDB } from '../../../src/lib/storage/db';
+import {
+  INTERRUPTED_MESSAGE,
+  appendEpoch,
+  cleanTags,
+  createRun,
+  finishRun,
+  getRun,
+  heartbeat,
+  listRuns,
+  markInterruptedRuns,
+  updateRunNotes,
+} from '../../../src/lib/storage/runs';
+import type { RunRecord } from '../../../src/lib/storage/records';
+import { defaultTrainConfig } from '../../../src/lib/core/train-config';
+import type { EpochRecord } from '../../../src/lib/core/training';
+
+const database = useFreshDatabase();
+
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+
+function run(id: string, patch: Partial<RunRecord> = {}): RunRecord {
+  const datasetHash = patch.datasetHash ?? HASH_A;
+  return {
+    id,
+    notebookId: 'nb1',
+    cellId: 'cell1',
+    datasetHash,
+    config: defaultTrainConfig(datasetHash, 'sick', 'binary', ['age', 'bmi']),
+    fingerprint: 'f'.repeat(64),
+    status: 'running',
+    statusMessage: null,
+    notes: '',
+    tags: [],
+    reproducesRunId: null,
+    createdAt: 1_000,
+    heartbeatAt: 1_000,
+    endedAt: null,
+    durationMs: null,
+    backend: null,
+    environment: null,
+    sizes: null,
+    mainMetric: 'auc',
+    epochs: [],
+    bestEpoch: null,
+    stoppedEarly: false,
+    preprocessing: null,
+    target: null,
+    evaluation: null,
+    modelVersionId: null,
+    ...patch,
+  };
+}
+
+function epoch(n: number, loss: number): EpochRecord {
+  return { epoch: n, loss, valLoss: loss + 0.1, metric: 0.7 + n / 100, valMetric: 0.65 + n / 100, ms: 12 };
+}
+
+describe('run storage', () => {
+  it('stores a run and reads it back as it was', async () => {
+    const r = run('r1');
+    await createRun(r);
+    expect(await getRun('r1')).toEqual(r);
+    expect(await getRun('nope')).toBeUndefined();
+    await expect(createRun(r)).rejects.toThrow();
+  });
+
+  it('appends epochs in order, counts each as a heartbeat, and does not duplicate a retried epoch', async () => {
+    await createRun(run('r1'));
+    const before = Date.now();
+    await appendEpoch('r1', epoch(1, 0.6));
+    await appendEpoch('r1', epoch(2, 0.5));
+    await appendEpoch('r1', epoch(2, 0.45));
+    const stored = (await getRun('r1'))!;
+    expect(stored.epochs.map((e) => [e.epoch, e.loss])).toEqual([
+      [1, 0.6],
+      [2, 0.45],
+    ]);
+    expect(stored.heartbeatAt).toBeGreaterThanOrEqual(before);
+    await expect(appendEpoch('gone', epoch(1, 1))).rejects.toThrow(/no longer exists/);
+  });
+
+  it('lists runs newest first, filtered by notebook and by dataset version', async () => {
+    await createRun(run('old', { createdAt: 1_000 }));
+    await createRun(run('new', { createdAt: 3_000, datasetHash: HASH_B }));
+    await createRun(run('mid', { createdAt: 2_000, notebookId: 'nb2' }));
+    await createRun(run('loose', { createdAt: 2_500, notebookId: null }));
+    expect((await listRuns()).map((r) => r.id)).toEqual(['new', 'loose', 'mid', 'old']);
+    expect((await listRuns({ notebookId: 'nb1' })).map((r) => r.id)).toEqual(['new', 'old']);
+    expect((await listRuns({ datasetHash: HASH_A })).map((r) => r.id)).toEqual(['loose', 'mid', 'old']);
+    expect((await listRuns({ notebookId: 'nb1', datasetHash: HASH_B })).map((r) => r.id)).toEqual(['new']);
+    expect(await listRuns({ notebookId: 'nb9' })).toEqual([]);
+  });
+
+  it('marks only stale running runs as interrupted, in one go, and says how many', async () => {
+    const now = 100_000;
+    await createRun(run('stale', { heartbeatAt: now - 60_000 }));
+    await createRun(run('fresh', { heartbeatAt: now - 5_000 }));
+    await createRun(run('done', { status: 'completed', heartbeatAt: now - 90_000, endedAt: now - 90_000 }));
+    await createRun(run('failed', { status: 'failed', heartbeatAt: now - 90_000, statusMessage: 'NaN loss' }));
+    expect(await markInterruptedRuns(30_000, now)).toBe(1);
+    const stale = (await getRun('stale'))!;
+    expect(stale.status).toBe('interrupted');
+    expect(stale.statusMessage).toBe(INTERRUPTED_MESSAGE);
+    expect(stale.endedAt).toBe(now - 60_000);
+    expect((await getRun('fresh'))!.status).toBe('running');
+    expect((await getRun('done'))!.status).toBe('completed');
+    expect((await getRun('failed'))!.statusMessage).toBe('NaN loss');
+    // A heartbeat keeps a run alive; a second sweep finds nothing new.
+    await heartbeat('fresh', now + 40_000);
+    expect(await markInterruptedRuns(30_000, now + 50_000)).toBe(0);
+    expect((await getRun('fresh'))!.status).toBe('running');
+  });
+
+  it('finishes a failed run with its message and end time, keeping its epochs', async () => {
+    await createRun(run('r1'));
+    await appendEpoch('r1', epoch(1, 0.6));
+    const before = Date.now();
+    const finished = await finishRun('r1', { status: 'failed', statusMessage: 'The loss became NaN at epoch 2.', durationMs: 40 });
+    const stored = (await getRun('r1'))!;
+    expect(stored).toEqual(finished);
+    expect(stored.status).toBe('failed');
+    expect(stored.statusMessage).toBe('The loss became NaN at epoch 2.');
+    expect(stored.endedAt).toBeGreaterThanOrEqual(before);
+    expect(stored.durationMs).toBe(40);
+    expect(stored.epochs).toHaveLength(1);
+    await finishRun('r1', { status: 'cancelled', endedAt: 5 });
+    expect((await getRun('r1'))!.endedAt).toBe(5);
+  });
+
+  it('saves notes with tags trimmed, deduplicated and without empty ones; tags are searchable', async () => {
+    await createRun(run('r1'));
+    await createRun(run('r2'));
+    const updated = await updateRunNotes('r1', 'Class weights lifted recall.', [' baseline ', 'weights', '', 'baseline', '  ']);
+    expect(updated.tags).toEqual(['baseline', 'weights']);
+    const stored = (await getRun('r1'))!;
+    expect(stored.notes).toBe('Class weights lifted recall.');
+    expect(stored.tags).toEqual(['baseline', 'weights']);
+    expect((await database().runs.where('tags').equals('weights').toArray()).map((r) => r.id)).toEqual(['r1']);
+    expect(cleanTags(['a', ' a', 'B', 'b'])).toEqual(['a', 'B', 'b']);
+    await expect(updateRunNotes('gone', '', [])).rejects.toThrow(/no longer exists/);
+  });
+});
+
+describe('schema upgrade', () => {
+  it('opening a version-1 database keeps its notebooks and adds the run and registry tables', async () => {
+    const name = `upgrade-${Math.random()}`;
+    const old = new Dexie(name);
+    old.version(1).stores({
+      notebooks: 'id, updatedAt',
+      datasets: 'id, &name, updatedAt',
+      versions: 'hash, datasetId, [datasetId+version], createdAt',
+      chunks: '[hash+index], hash',
+    });
+    await old.table('notebooks').add({ id: 'nb1', title: 'Heart', cells: [], createdAt: 1, updatedAt: 1 });
+    old.close();
+    const upgraded = new LabbookDB(name);
+    try {
+      await upgraded.open();
+      expect(upgraded.verno).toBe(2);
+      expect((await upgraded.notebooks.get('nb1'))?.title).toBe('Heart');
+      await upgraded.runs.add(run('r1'));
+      expect(await upgraded.runs.count()).toBe(1);
+      expect(await upgraded.models.count()).toBe(0);
+    } finally {
+      upgraded.close();
+      await upgraded.delete();
+    }
+  });
+});
