@@ -10,3 +10,6 @@ declare module 'plotly.js-dist-min' {
   const Plotly: PlotlyStatic;
   export default Plotly;
 }
+
+/** package.json's version, defined by vite.config.ts. */
+declare const __APP_VERSION__: string;

@@ -1,8 +1,10 @@
 /** The one place that starts workers and wraps them with Comlink. */
 import * as Comlink from 'comlink';
 import type { DataApi } from '../../workers/data.worker';
+import type { TrainApi } from '../../workers/train.worker';
 
 let data: Comlink.Remote<DataApi> | undefined;
+let train: Comlink.Remote<TrainApi> | undefined;
 
 /** The data worker (CSV import, profiling), started on first use. */
 export function dataWorker(): Comlink.Remote<DataApi> {
@@ -10,6 +12,14 @@ export function dataWorker(): Comlink.Remote<DataApi> {
     new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'labbook-data' }),
   );
   return data;
+}
+
+/** The train worker (TF.js), started on first use; kept apart from the data worker so it carries no danfojs. */
+export function trainWorker(): Comlink.Remote<TrainApi> {
+  train ??= Comlink.wrap<TrainApi>(
+    new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'labbook-train' }),
+  );
+  return train;
 }
 
 export { proxy } from 'comlink';

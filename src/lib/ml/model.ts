@@ -1,0 +1,175 @@
+/**
+ * The networks Labbook trains: a stack of Dense layers (none hidden for the
+ * linear models). The variables live in a tf.Sequential so the saved model is
+ * an ordinary TF.js layers model that any TF.js program can load, but the
+ * training forward pass is our own: it applies dropout with a fresh seeded
+ * mask per batch (TF.js's Dropout layer reuses one seed, so every batch would
+ * get the same mask) and computes the loss from logits, which is stable where
+ * a loss on probabilities overflows.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng, deriveSeed } from '../core/random';
+import type { Activation, TrainConfig } from '../core/train-config';
+
+/** What a network looks like: everything needed to rebuild it. */
+export interface ModelSpec {
+  inputs: number;
+  /** 1 (sigmoid for binary, identity for regression) or K (softmax). */
+  outputs: number;
+  head: 'sigmoid' | 'softmax' | 'linear';
+  hidden: number[];
+  activation: Activation;
+  dropout: number;
+  l2: number;
+}
+
+/** The spec of a run's network from its config and prepared data shape. */
+export function modelSpecOf(config: TrainConfig, inputs: number, outputs: number): ModelSpec {
+  const head = config.task === 'regression' ? 'linear' : outputs > 1 ? 'softmax' : 'sigmoid';
+  return {
+    inputs,
+    outputs,
+    head,
+    hidden: config.model === 'mlp' ? [...config.hiddenUnits] : [],
+    activation: config.activation,
+    dropout: config.model === 'mlp' ? config.dropout : 0,
+    l2: config.l2,
+  };
+}
+
+function activate(x: tf.Tensor, a: Activation): tf.Tensor {
+  switch (a) {
+    case 'relu':
+      return tf.relu(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'elu':
+      return tf.elu(x);
+  }
+}
+
+/** A network's variables and the math over them. Dispose it when done. */
+export class Network {
+  readonly spec: ModelSpec;
+  readonly model: tf.Sequential;
+  readonly kernels: tf.Variable[];
+  readonly biases: tf.Variable[];
+
+  /** Builds the network with seeded weights: He-uniform before ReLU / ELU, Glorot-uniform otherwise, zero biases. */
+  constructor(spec: ModelSpec, seed: number) {
+    this.spec = spec;
+    const sizes = [spec.inputs, ...spec.hidden, spec.outputs];
+    const model = tf.sequential();
+    for (let i = 1; i < sizes.length; i++) {
+      const last = i === sizes.length - 1;
+      model.add(
+        tf.layers.dense({
+          units: sizes[i]!,
+          inputShape: i === 1 ? [spec.inputs] : undefined,
+          activation: last ? spec.head : spec.activation,
+          // Zeros here, seeded values below: TF.js initializers do not all honour a seed.
+          kernelInitializer: 'zeros',
+          biasInitializer: 'zeros',
+          name: `dense_${i}`,
+        }),
+      );
+    }
+    this.model = model;
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.kernels = vars.filter((_, i) => i % 2 === 0);
+    this.biases = vars.filter((_, i) => i % 2 === 1);
+    const rng = new Rng(deriveSeed(seed, 'init'));
+    this.kernels.forEach((k, i) => {
+      const fanIn = sizes[i]!;
+      const fanOut = sizes[i + 1]!;
+      const hidden = i < sizes.length - 2;
+      const he = hidden && (spec.activation === 'relu' || spec.activation === 'elu');
+      const limit = he ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
+      const values = new Float32Array(fanIn * fanOut);
+      for (let j = 0; j < values.length; j++) values[j] = (rng.next() * 2 - 1) * limit;
+      tf.tidy(() => k.assign(tf.tensor2d(values, [fanIn, fanOut])));
+    });
+  }
+
+  /** The trainable variables, in layer order (kernel, bias, kernel, bias…). */
+  get variables(): tf.Variable[] {
+    return this.kernels.flatMap((k, i) => [k, this.biases[i]!]);
+  }
+
+  /**
+   * Logits for a batch. With `dropoutSeed`, hidden activations are dropped
+   * with the spec's rate (inverted dropout) using masks derived from the seed.
+   */
+  logits(x: tf.Tensor2D, dropoutSeed?: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      let h: tf.Tensor = x;
+      const last = this.kernels.length - 1;
+      this.kernels.forEach((k, i) => {
+        h = tf.add(tf.matMul(h as tf.Tensor2D, k as tf.Tensor2D), this.biases[i]!);
+        if (i === last) return;
+        h = activate(h, this.spec.activation);
+        if (dropoutSeed !== undefined && this.spec.dropout > 0) {
+          const keep = 1 - this.spec.dropout;
+          const mask = tf.less(tf.randomUniform(h.shape, 0, 1, 'float32', deriveSeed(dropoutSeed, i)), keep);
+          h = tf.div(tf.mul(h, tf.cast(mask, 'float32')), keep);
+        }
+      });
+      return h as tf.Tensor2D;
+    });
+  }
+
+  /** Model outputs from logits: probabilities (sigmoid / softmax) or values. */
+  head(logits: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      if (this.spec.head === 'sigmoid') return tf.sigmoid(logits);
+      if (this.spec.head === 'softmax') return tf.softmax(logits);
+      return tf.clone(logits);
+    });
+  }
+
+  /**
+   * Per-row loss from logits (no reduction): binary cross-entropy, softmax
+   * cross-entropy against class indices, or squared error. `y` is [n, 1]
+   * float (binary, regression) or [n] int32 class indices (softmax).
+   */
+  rowLoss(logits: tf.Tensor2D, y: tf.Tensor): tf.Tensor1D {
+    return tf.tidy(() => {
+      if (this.spec.head === 'sigmoid') {
+        // max(z, 0) - z*y + log(1 + exp(-|z|)): never overflows.
+        const z = logits;
+        const l = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+        return tf.reshape(l, [-1]) as tf.Tensor1D;
+      }
+      if (this.spec.head === 'softmax') {
+        const logp = tf.logSoftmax(logits);
+        const onehot = tf.oneHot(y as tf.Tensor1D, this.spec.outputs);
+        return tf.neg(tf.sum(tf.mul(logp, onehot), 1)) as tf.Tensor1D;
+      }
+      return tf.reshape(tf.square(tf.sub(logits, y)), [-1]) as tf.Tensor1D;
+    });
+  }
+
+  /** The L2 penalty l2 × Σ w² over the kernels (0 when l2 is 0). */
+  penalty(): tf.Scalar {
+    return tf.tidy(() => {
+      if (this.spec.l2 === 0) return tf.scalar(0);
+      return tf.mul(tf.addN(this.kernels.map((k) => tf.sum(tf.square(k)))), this.spec.l2) as tf.Scalar;
+    });
+  }
+
+  /** Copies of the current weights (for early stopping's best epoch). */
+  snapshot(): tf.Tensor[] {
+    return this.variables.map((v) => tf.clone(v));
+  }
+
+  /** Puts a snapshot's weights back. */
+  restore(snapshot: readonly tf.Tensor[]): void {
+    this.variables.forEach((v, i) => v.assign(snapshot[i]!));
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

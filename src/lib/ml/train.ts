@@ -1,0 +1,228 @@
+/**
+ * One training run from request to outcome: load the columns, prepare the
+ * data, choose the backend, train with our loop, evaluate on the test split
+ * and save the model files. The worker only wires this to Comlink; tests run
+ * it directly on the cpu backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { decodeColumns } from '../core/dataset-source';
+import { prepareData, type PreparedData } from '../core/prepare';
+import type {
+  BackendName,
+  BackendReport,
+  EnvironmentInfo,
+  EpochRecord,
+  Evaluation,
+  ModelArtifactsFiles,
+  TrainEvent,
+  TrainOutcome,
+  TrainRequest,
+} from '../core/training';
+import { chooseBackend, fallbacksAfter, type BackendHost } from './backends';
+import { disposeSplit, makeOptimizer, toDevice, trainLoop, trainStep, type DeviceSplit } from './loop';
+import { Network, modelSpecOf, type ModelSpec } from './model';
+import { evaluateSplit } from './predict';
+import { saveToFiles } from './io';
+
+export interface TrainHooks {
+  host: BackendHost;
+  environment: () => EnvironmentInfo;
+  onEvent?: (e: TrainEvent) => void;
+  /** Polled at each loss read-back. */
+  isCancelled?: () => boolean;
+  /** A message when the active GPU device was lost. */
+  deviceLost?: () => string | null;
+}
+
+/** How long `auto` times each backend, at most (after a warm-up). */
+export const MEASURE_MS = 300;
+
+/**
+ * Milliseconds per training step of the run's model on the active backend:
+ * two warm-up steps (shader compilation, first uploads), then steps in
+ * growing groups with one read-back per group, as the loop itself syncs.
+ */
+export async function measureStep(spec: ModelSpec, data: PreparedData, batchSize: number, optimizer: 'adam' | 'sgd', learningRate: number): Promise<number> {
+  const rows = Math.min(batchSize, data.train.rows);
+  const cols = data.featureNames.length;
+  const split = toDevice({ x: data.train.x.subarray(0, rows * cols), y: data.train.y.subarray(0, rows), rows }, cols, spec.head === 'softmax');
+  const net = new Network(spec, 1);
+  const opt = makeOptimizer(optimizer, learningRate);
+  const idx = tf.range(0, rows, 1, 'int32') as tf.Tensor1D;
+  const steps = async (k: number) => {
+    let last: tf.Scalar | null = null;
+    for (let i = 0; i < k; i++) {
+      last?.dispose();
+      last = trainStep(net, opt, split, idx, i);
+    }
+    await last!.data();
+    last!.dispose();
+  };
+  try {
+    await steps(2);
+    let k = 2;
+    for (;;) {
+      const t0 = performance.now();
+      await steps(k);
+      const ms = performance.now() - t0;
+      if (ms >= MEASURE_MS / 2 || k >= 64) return ms / k;
+      k *= 2;
+    }
+  } finally {
+    idx.dispose();
+    opt.dispose();
+    net.dispose();
+    disposeSplit(split);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Trains one run. Never throws: every failure comes back as a `failed` outcome with a message for the screen. */
+export async function runTraining(request: TrainRequest, hooks: TrainHooks): Promise<TrainOutcome> {
+  const { config } = request;
+  const started = performance.now();
+  const emit = (e: TrainEvent) => hooks.onEvent?.(e);
+  const environment = hooks.environment();
+  let backend: BackendReport | null = null;
+  let sizes: PreparedData['sizes'] | null = null;
+  let epochs: EpochRecord[] = [];
+  const fail = (status: 'failed' | 'cancelled', message: string): TrainOutcome => ({
+    status,
+    message,
+    epochs,
+    backend,
+    environment,
+    sizes,
+    durationMs: performance.now() - started,
+  });
+  const before = tf.memory().numTensors;
+  try {
+    emit({ type: 'stage', stage: 'loading', message: `Reading ${request.dataset.rows.toLocaleString('en-US')} rows…` });
+    const columns = await decodeColumns(request.dataset, [config.target, ...config.features]);
+    emit({ type: 'stage', stage: 'preparing', message: 'Splitting and fitting the preprocessing on the training rows…' });
+    const data = prepareData(config, columns);
+    sizes = data.sizes;
+    emit({ type: 'prepared', sizes: data.sizes, featureNames: data.featureNames, mainMetric: data.mainMetric });
+    for (const message of data.notices) emit({ type: 'notice', message });
+    const spec = modelSpecOf(config, data.featureNames.length, data.outputs);
+    if (hooks.isCancelled?.()) return fail('cancelled', 'Cancelled before training started.');
+
+    emit({ type: 'stage', stage: 'choosing-backend', message: config.backend === 'auto' ? 'Timing the backends on this model…' : `Starting ${config.backend}…` });
+    const measure = () => measureStep(spec, data, config.batchSize, config.optimizer, config.learningRate);
+    backend = await chooseBackend(hooks.host, config.backend, measure);
+    emit({ type: 'backend', report: backend });
+    for (const f of backend.fallbacks) emit({ type: 'notice', message: f });
+
+    for (;;) {
+      const attempt: Attempt = await trainOn(data, spec, request, hooks, emit, backend.used);
+      epochs = attempt.epochs;
+      if (attempt.kind !== 'completed') {
+        if (attempt.kind === 'cancelled') return fail('cancelled', `Cancelled by the user after ${epochs.length} epochs.`);
+        if (attempt.kind === 'failed') return fail('failed', attempt.message);
+        // The device went away mid-run: start again from scratch on the next backend, and say so.
+        const next: BackendName | undefined = fallbacksAfter(backend.used)[0];
+        if (!next) return fail('failed', `Training stopped: ${attempt.message}.`);
+        const notice: string = `${attempt.message}; training restarts on ${next}`;
+        emit({ type: 'notice', message: notice });
+        const report = await chooseBackend(hooks.host, next, measure);
+        backend = { ...report, requested: config.backend, fallbacks: [...backend.fallbacks, notice, ...report.fallbacks], reason: `${report.reason} after ${attempt.message}` };
+        emit({ type: 'backend', report: backend });
+        continue;
+      }
+      return {
+        status: 'completed',
+        result: {
+          backend,
+          environment,
+          sizes: data.sizes,
+          mainMetric: data.mainMetric,
+          epochs,
+          bestEpoch: attempt.bestEpoch,
+          stoppedEarly: attempt.stoppedEarly,
+          preprocessing: data.preprocessing,
+          target: data.target,
+          inputSchema: data.inputSchema,
+          evaluation: attempt.evaluation,
+          artifacts: attempt.artifacts,
+          durationMs: performance.now() - started,
+        },
+      };
+    }
+  } catch (err) {
+    return fail('failed', errorMessage(err));
+  } finally {
+    const leaked = tf.memory().numTensors - before;
+    if (leaked > 0) console.warn(`Training left ${leaked} tensors behind.`);
+  }
+}
+
+type Attempt =
+  | {
+      kind: 'completed';
+      epochs: EpochRecord[];
+      bestEpoch: number;
+      stoppedEarly: boolean;
+      evaluation: Evaluation;
+      artifacts: ModelArtifactsFiles;
+    }
+  | { kind: 'lost' | 'cancelled' | 'failed'; message: string; epochs: EpochRecord[] };
+
+async function trainOn(
+  data: PreparedData,
+  spec: ModelSpec,
+  request: TrainRequest,
+  hooks: TrainHooks,
+  emit: (e: TrainEvent) => void,
+  used: BackendName,
+): Promise<Attempt> {
+  const { config } = request;
+  const cols = data.featureNames.length;
+  const classes = spec.head === 'softmax';
+  const splits: DeviceSplit[] = [];
+  const net = new Network(spec, config.seed);
+  try {
+    const train = toDevice(data.train, cols, classes);
+    splits.push(train);
+    const validation = data.validation.rows > 0 ? toDevice(data.validation, cols, classes) : null;
+    if (validation) splits.push(validation);
+    emit({ type: 'stage', stage: 'training', message: `Training on ${used}…` });
+    const result = await trainLoop(net, train, validation, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      seed: config.seed,
+      optimizer: config.optimizer,
+      learningRate: config.learningRate,
+      earlyStopping: config.earlyStopping && validation !== null,
+      patience: config.patience,
+      monitor: config.monitor,
+      mainMetric: data.mainMetric,
+      targetStd: data.target.task === 'regression' ? data.target.std : 1,
+      onProgress: (p) => emit({ type: 'progress', epochs: config.epochs, ...p }),
+      onEpoch: (record) => emit({ type: 'epoch', record }),
+      stopReason: () => {
+        // Only a GPU device can be lost; after falling back, the old device's loss is history.
+        const lost = used === 'webgpu' ? (hooks.deviceLost?.() ?? null) : null;
+        if (lost) return `lost:${lost}`;
+        return hooks.isCancelled?.() ? 'cancelled' : null;
+      },
+    });
+    if (result.status === 'diverged') return { kind: 'failed', message: result.message, epochs: result.epochs };
+    if (result.status === 'stopped') {
+      if (result.reason.startsWith('lost:')) return { kind: 'lost', message: result.reason.slice(5), epochs: result.epochs };
+      return { kind: 'cancelled', message: 'cancelled', epochs: result.epochs };
+    }
+    emit({ type: 'stage', stage: 'evaluating', message: `Evaluating on ${data.sizes.test.toLocaleString('en-US')} test rows…` });
+    const test = toDevice(data.test, cols, classes);
+    splits.push(test);
+    const evaluation = await evaluateSplit(net, test, data.target);
+    emit({ type: 'stage', stage: 'saving', message: 'Saving the model…' });
+    const artifacts = await saveToFiles(net.model);
+    return { kind: 'completed', epochs: result.epochs, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, evaluation, artifacts };
+  } finally {
+    splits.forEach(disposeSplit);
+    net.dispose();
+  }
+}
