@@ -1,0 +1,418 @@
+/**
+ * Charts of a training run: Plotly figures of the test evaluation (ROC, PR,
+ * confusion matrix, residuals) and the plain series + scaling math behind the
+ * live SVG loss / metric curves. Pure: tested in Node, no Plotly import.
+ */
+import { plotText, type Figure } from './charts';
+import type { ClassCurves } from './metrics-classification';
+import type { ResidualSummary } from './metrics-regression';
+import type { EpochRecord, MainMetric } from './training';
+
+/** One line of a {@link LineChartModel}: `[x, y]` points in drawing order. */
+export interface Series {
+  name: string;
+  points: [number, number][];
+  dashed: boolean;
+  color: string;
+}
+
+// Same look as the dataset charts in charts.ts.
+const BASE_LAYOUT = {
+  margin: { l: 55, r: 10, t: 30, b: 50 },
+  height: 320,
+  font: { size: 11 },
+  paper_bgcolor: 'rgba(0,0,0,0)',
+  plot_bgcolor: 'rgba(0,0,0,0)',
+};
+
+/** Class colours, in class order; repeats after ten classes. */
+export const CLASS_COLORS = [
+  '#1f5fa8',
+  '#c0392b',
+  '#2e8b57',
+  '#8e44ad',
+  '#d35400',
+  '#16a085',
+  '#b8860b',
+  '#2c3e50',
+  '#d63384',
+  '#7f8c8d',
+] as const;
+
+const TRAIN_COLOR = '#1f5fa8';
+const VALIDATION_COLOR = '#c0392b';
+const GUIDE_LINE = { color: '#8a8f98', width: 1, dash: 'dash' };
+
+function classColor(i: number): string {
+  return CLASS_COLORS[i % CLASS_COLORS.length]!;
+}
+
+/** "Accuracy", "ROC AUC", "RMSE": the main metric as a person reads it. */
+export function metricLabel(metric: MainMetric): string {
+  switch (metric) {
+    case 'auc':
+      return 'ROC AUC';
+    case 'accuracy':
+      return 'Accuracy';
+    case 'rmse':
+      return 'RMSE';
+  }
+}
+
+/** The metric's short name inside a series name: "train AUC", "validation accuracy". */
+function metricShortName(metric: MainMetric): string {
+  switch (metric) {
+    case 'auc':
+      return 'AUC';
+    case 'accuracy':
+      return 'accuracy';
+    case 'rmse':
+      return 'RMSE';
+  }
+}
+
+/**
+ * A metric value for tables and labels: `digits` decimals with thousands
+ * separators, '—' when missing or not finite. Very large or very small values
+ * switch to `digits` significant digits in exponent form so they never read as 0.
+ */
+export function formatMetric(value: number | null | undefined, digits = 4): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  if (abs >= 1e9 || (abs > 0 && abs < 10 ** -digits)) return value.toPrecision(Math.max(1, digits));
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A threshold for hover text; the first ROC threshold is +Infinity (null once it went through JSON). */
+function formatThreshold(t: number | null | undefined): string {
+  if (t === null || t === undefined || t === Infinity) return '∞';
+  return Number.isFinite(t) ? String(Number(t.toPrecision(4))) : String(t);
+}
+
+/**
+ * One ROC line per class that has a curve, named "label (AUC 0.873)", plus the
+ * dashed chance diagonal. Classes without a curve (absent from the test split,
+ * or every row of it) are left out; their reason is in the evaluation's notes.
+ */
+export function rocFigure(curves: ClassCurves[]): Figure {
+  const data: Record<string, unknown>[] = [];
+  curves.forEach((c, i) => {
+    if (!c.roc) return;
+    const name = `${plotText(c.label)} (AUC ${formatMetric(c.rocAuc, 3)})`;
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name,
+      x: c.roc.fpr,
+      y: c.roc.tpr,
+      text: c.roc.thresholds.map(formatThreshold),
+      line: { color: classColor(curves.length === 1 ? 0 : i), width: 2 },
+      hovertemplate: `FPR %{x:.3f}, TPR %{y:.3f}<br>threshold %{text}<extra>${name}</extra>`,
+    });
+  });
+  data.push({
+    type: 'scatter',
+    mode: 'lines',
+    name: 'chance',
+    x: [0, 1],
+    y: [0, 1],
+    line: GUIDE_LINE,
+    hoverinfo: 'skip',
+  });
+  return {
+    data,
+    layout: {
+      ...BASE_LAYOUT,
+      title: { text: curves.length > 1 ? 'ROC curves (one-vs-rest)' : 'ROC curve', font: { size: 13 } },
+      xaxis: { title: { text: 'False positive rate' }, range: [0, 1], zeroline: false },
+      yaxis: { title: { text: 'True positive rate' }, range: [0, 1], zeroline: false },
+      legend: { x: 1, xanchor: 'right', y: 0, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0.8)' },
+      showlegend: true,
+    },
+  };
+}
+
+/**
+ * Precision against recall per class that has a curve, named "label (AP 0.410)",
+ * drawn as steps (as sklearn's PrecisionRecallDisplay). For a binary problem (one
+ * curve) a dashed line marks the positive rate: the precision of a model that
+ * guesses, so the AP has something to be read against.
+ */
+export function prFigure(curves: ClassCurves[]): Figure {
+  const data: Record<string, unknown>[] = [];
+  curves.forEach((c, i) => {
+    if (!c.pr) return;
+    const name = `${plotText(c.label)} (AP ${formatMetric(c.averagePrecision, 3)})`;
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name,
+      x: c.pr.recall,
+      y: c.pr.precision,
+      // The last point (recall 0, precision 1) has no threshold.
+      text: c.pr.precision.map((_, k) => (k < c.pr!.thresholds.length ? formatThreshold(c.pr!.thresholds[k]) : '—')),
+      line: { color: classColor(curves.length === 1 ? 0 : i), width: 2, shape: 'hv' },
+      hovertemplate: `recall %{x:.3f}, precision %{y:.3f}<br>threshold %{text}<extra>${name}</extra>`,
+    });
+  });
+  const only = curves.length === 1 ? curves[0] : undefined;
+  if (only && only.positives + only.negatives > 0) {
+    const rate = only.positives / (only.positives + only.negatives);
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: `positive rate ${formatMetric(rate, 3)}`,
+      x: [0, 1],
+      y: [rate, rate],
+      line: GUIDE_LINE,
+      hoverinfo: 'skip',
+    });
+  }
+  return {
+    data,
+    layout: {
+      ...BASE_LAYOUT,
+      title: {
+        text: curves.length > 1 ? 'Precision-recall curves (one-vs-rest)' : 'Precision-recall curve',
+        font: { size: 13 },
+      },
+      xaxis: { title: { text: 'Recall' }, range: [0, 1], zeroline: false },
+      yaxis: { title: { text: 'Precision' }, range: [0, 1.02], zeroline: false },
+      legend: { x: 0, xanchor: 'left', y: 0, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0.8)' },
+      showlegend: true,
+    },
+  };
+}
+
+/**
+ * Confusion matrix heatmap: x = predicted class, y = true class with the first
+ * class at the top. Cells read "count (row %)"; the colour is the row share (the
+ * recall of the row's class) so a rare class's errors are as visible as a common
+ * one's. A class with no test row gets an empty row (share 0, text "0 (—)").
+ */
+export function confusionFigure(confusion: number[][], classes: string[]): Figure {
+  const labels = classes.map((c) => plotText(c));
+  const z: number[][] = [];
+  const text: string[][] = [];
+  for (const row of confusion) {
+    const total = row.reduce((s, v) => s + v, 0);
+    z.push(row.map((v) => (total > 0 ? v / total : 0)));
+    text.push(row.map((v) => `${v.toLocaleString('en-US')} (${total > 0 ? `${((v / total) * 100).toFixed(1)}%` : '—'})`));
+  }
+  const k = classes.length;
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        x: labels,
+        y: labels,
+        z,
+        text,
+        texttemplate: '%{text}',
+        zmin: 0,
+        zmax: 1,
+        colorscale: 'Blues',
+        colorbar: { title: { text: 'share of row' }, tickformat: '.0%' },
+        xgap: 1,
+        ygap: 1,
+        hovertemplate: 'true %{y}, predicted %{x}<br>%{text} of the true class<extra></extra>',
+      },
+    ],
+    layout: {
+      ...BASE_LAYOUT,
+      height: Math.min(700, Math.max(300, 120 + 45 * k)),
+      margin: { l: 90, r: 10, t: 30, b: 70 },
+      title: { text: 'Confusion matrix (colour: share of the true class)', font: { size: 13 } },
+      xaxis: { title: { text: 'Predicted class' }, type: 'category', automargin: true },
+      yaxis: { title: { text: 'True class' }, type: 'category', autorange: 'reversed', automargin: true },
+    },
+  };
+}
+
+/**
+ * Residual (true − predicted) against the predicted value, with a dashed zero
+ * line. The title says when the points are an evenly spaced sample of the rows.
+ */
+export function residualFigure(r: ResidualSummary): Figure {
+  const count = r.predicted.length.toLocaleString('en-US');
+  const title = r.sampled ? `Residuals against predictions (a sample of ${count} rows)` : 'Residuals against predictions';
+  return {
+    data: [
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: 'test rows',
+        x: r.predicted,
+        y: r.residual,
+        marker: { color: TRAIN_COLOR, size: 5, opacity: 0.55 },
+        hovertemplate: 'predicted %{x:.4g}, residual %{y:.4g}<extra></extra>',
+      },
+    ],
+    layout: {
+      ...BASE_LAYOUT,
+      title: { text: title, font: { size: 13 } },
+      xaxis: { title: { text: 'Predicted value' }, zeroline: false },
+      yaxis: { title: { text: 'Residual (true − predicted)' }, zeroline: false },
+      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: 0, y1: 0, line: GUIDE_LINE }],
+      showlegend: false,
+    },
+  };
+}
+
+/** `[epoch, value]` for each epoch whose value is a finite number. */
+function pointsOf(epochs: EpochRecord[], pick: (e: EpochRecord) => number | null): [number, number][] {
+  const out: [number, number][] = [];
+  for (const e of epochs) {
+    const v = pick(e);
+    if (v !== null && Number.isFinite(v) && Number.isFinite(e.epoch)) out.push([e.epoch, v]);
+  }
+  return out;
+}
+
+/**
+ * The live curves of a run: loss and the main metric per epoch, train solid,
+ * validation dashed. A validation series is left out when no epoch has a
+ * validation value (an empty validation split); non-finite values are skipped.
+ */
+export function trainingCurves(epochs: EpochRecord[], metric: MainMetric): { loss: Series[]; metric: Series[] } {
+  const short = metricShortName(metric);
+  const pair = (what: string, train: (e: EpochRecord) => number | null, val: (e: EpochRecord) => number | null) => {
+    const series: Series[] = [{ name: `train ${what}`, points: pointsOf(epochs, train), dashed: false, color: TRAIN_COLOR }];
+    const valPoints = pointsOf(epochs, val);
+    if (valPoints.length > 0) series.push({ name: `validation ${what}`, points: valPoints, dashed: true, color: VALIDATION_COLOR });
+    return series;
+  };
+  return {
+    loss: pair('loss', (e) => e.loss, (e) => e.valLoss),
+    metric: pair(short, (e) => e.metric, (e) => e.valMetric),
+  };
+}
+
+/** Step of 1, 2 or 5 times a power of ten closest to `rough`. */
+function niceStep(rough: number): number {
+  const exp = Math.floor(Math.log10(rough));
+  const base = 10 ** exp;
+  const f = rough / base;
+  const nice = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
+  return nice * base;
+}
+
+/**
+ * About `count` round tick values (steps of 1, 2 or 5 × 10^k) from at or below
+ * `min` to at or above `max`, ascending. An empty range is widened around its
+ * value; non-finite input gives no ticks. Values are rounded to the step's
+ * decimals, so 0.1 + 0.2 shows as 0.3.
+ */
+export function niceTicks(min: number, max: number, count: number): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  let lo = Math.min(min, max);
+  let hi = Math.max(min, max);
+  if (lo === hi) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    lo -= pad;
+    hi += pad;
+  }
+  const step = niceStep((hi - lo) / Math.max(1, Math.round(count) - 1));
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  const first = Math.floor(lo / step + 1e-9);
+  const last = Math.ceil(hi / step - 1e-9);
+  const ticks: number[] = [];
+  for (let i = first; i <= last; i++) ticks.push(Number((i * step).toFixed(decimals)));
+  return ticks;
+}
+
+/** A tick of a {@link LineChartModel}: value, label and pixel position. */
+export interface Tick {
+  value: number;
+  label: string;
+  pos: number;
+}
+
+/** Everything LineChart.svelte draws, in pixels. */
+export interface LineChartModel {
+  /** True when no series has a point yet. */
+  empty: boolean;
+  plot: { left: number; top: number; right: number; bottom: number };
+  xTicks: Tick[];
+  yTicks: Tick[];
+  lines: { name: string; color: string; dashed: boolean; path: string; last: { x: number; y: number } | null }[];
+}
+
+/** A tick label: no float noise, thousands separators. */
+export function formatTick(v: number): string {
+  return v.toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
+
+/** Margins around the plot area, in pixels. */
+const MARGIN = { left: 52, right: 14, top: 10, bottom: 34 };
+
+/**
+ * Pixel geometry of a line chart of `series` in a `width` × `height` box: x is
+ * the epoch (integer ticks only, spanning the data), y spans nice ticks that
+ * include every value. One point alone is placed in a widened range.
+ */
+export function lineChartModel(series: Series[], width: number, height: number): LineChartModel {
+  const plot = {
+    left: MARGIN.left,
+    top: MARGIN.top,
+    right: Math.max(MARGIN.left + 1, width - MARGIN.right),
+    bottom: Math.max(MARGIN.top + 1, height - MARGIN.bottom),
+  };
+  let xMin = Infinity;
+  let xMax = -Infinity;
+  let yMin = Infinity;
+  let yMax = -Infinity;
+  for (const s of series) {
+    for (const [x, y] of s.points) {
+      xMin = Math.min(xMin, x);
+      xMax = Math.max(xMax, x);
+      yMin = Math.min(yMin, y);
+      yMax = Math.max(yMax, y);
+    }
+  }
+  if (!Number.isFinite(xMin) || !Number.isFinite(yMin)) {
+    return { empty: true, plot, xTicks: [], yTicks: [], lines: [] };
+  }
+  if (xMin === xMax) {
+    xMin -= 1;
+    xMax += 1;
+  }
+  const yValues = niceTicks(yMin, yMax, 5);
+  const y0 = yValues[0]!;
+  const y1 = yValues[yValues.length - 1]!;
+  // Tenths of a pixel: finer is invisible and only bloats the markup.
+  const round = (v: number) => Math.round(v * 10) / 10;
+  const sx = (x: number) => round(plot.left + ((x - xMin) / (xMax - xMin)) * (plot.right - plot.left));
+  const sy = (y: number) => round(plot.bottom - ((y - y0) / (y1 - y0)) * (plot.bottom - plot.top));
+  const xTicks = niceTicks(xMin, xMax, 5)
+    .filter((v) => Number.isInteger(v) && v >= xMin && v <= xMax)
+    .map((value) => ({ value, label: formatTick(value), pos: sx(value) }));
+  const yTicks = yValues.map((value) => ({ value, label: formatTick(value), pos: sy(value) }));
+  const lines = series.map((s) => {
+    const pts = s.points.map(([x, y]) => ({ x: sx(x), y: sy(y) }));
+    return {
+      name: s.name,
+      color: s.color,
+      dashed: s.dashed,
+      path: pts.map((p) => `${p.x},${p.y}`).join(' '),
+      last: pts[pts.length - 1] ?? null,
+    };
+  });
+  return { empty: false, plot, xTicks, yTicks, lines };
+}
+
+/**
+ * What the chart shows at its latest epoch, for screen readers:
+ * "train loss 0.31, validation loss 0.35 at epoch 7".
+ */
+export function seriesSummary(series: Series[], xName = 'epoch'): string {
+  const parts: string[] = [];
+  let lastX = -Infinity;
+  for (const s of series) {
+    const last = s.points[s.points.length - 1];
+    if (!last) continue;
+    parts.push(`${s.name} ${Number(last[1].toPrecision(3))}`);
+    lastX = Math.max(lastX, last[0]);
+  }
+  return parts.length === 0 ? 'No values yet' : `${parts.join(', ')} at ${xName} ${lastX}`;
+}
