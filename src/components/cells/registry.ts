@@ -8,6 +8,7 @@ import type { CellKind, CellOf } from '../../lib/core/notebook';
 import type { NotebookState } from '../../lib/state/notebook.svelte';
 import MarkdownCell from './MarkdownCell.svelte';
 import DatasetCell from './DatasetCell.svelte';
+import TrainCell from './TrainCell.svelte';
 
 export interface CellProps<K extends CellKind> {
   cell: CellOf<K>;
@@ -17,4 +18,5 @@ export interface CellProps<K extends CellKind> {
 export const CELL_COMPONENTS: { [K in CellKind]: Component<CellProps<K>> } = {
   markdown: MarkdownCell,
   dataset: DatasetCell,
+  train: TrainCell,
 };

@@ -5,6 +5,7 @@
  * component registry, never as switches spread across files.
  */
 import type { Delimiter } from './types';
+import { normalizeTrainConfig, type TrainConfig } from './train-config';
 
 export interface MarkdownConfig {
   text: string;
@@ -19,9 +20,19 @@ export interface DatasetConfig {
   target: string | null;
 }
 
+export interface TrainCellConfig {
+  /** The run config being edited; null until the cell picks a dataset version. */
+  config: TrainConfig | null;
+  /** The registered model name completed runs are stored under. */
+  modelName: string;
+  /** Runs started from this cell, oldest first. */
+  runIds: string[];
+}
+
 export interface CellConfigs {
   markdown: MarkdownConfig;
   dataset: DatasetConfig;
+  train: TrainCellConfig;
 }
 
 export type CellKind = keyof CellConfigs;
@@ -72,6 +83,20 @@ export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
             ? (o.delimiter as Delimiter)
             : 'auto',
         target: typeof o.target === 'string' ? o.target : null,
+      };
+    },
+  },
+  train: {
+    kind: 'train',
+    label: 'Train',
+    description: 'Train a model in a worker, on the GPU where there is one',
+    defaults: () => ({ config: null, modelName: '', runIds: [] }),
+    normalize: (raw) => {
+      const o = asObject(raw);
+      return {
+        config: o.config && typeof o.config === 'object' ? normalizeTrainConfig(o.config) : null,
+        modelName: typeof o.modelName === 'string' ? o.modelName : '',
+        runIds: Array.isArray(o.runIds) ? o.runIds.filter((x): x is string => typeof x === 'string') : [],
       };
     },
   },

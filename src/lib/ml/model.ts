@@ -21,12 +21,29 @@ export interface ModelSpec {
   activation: Activation;
   dropout: number;
   l2: number;
+  /**
+   * Starting bias of the output layer: the log-odds (sigmoid) or log share
+   * (softmax) of each class in training, so the first predictions are the
+   * base rate rather than noise; it matters for a rare class.
+   */
+  outputBias?: number[];
+}
+
+/** The output bias matching training class counts (see ModelSpec.outputBias); empty for regression. */
+export function priorBias(head: ModelSpec['head'], classCounts: readonly number[]): number[] {
+  const total = classCounts.reduce((s, c) => s + c, 0);
+  if (head === 'linear' || total === 0) return [];
+  // A class never seen would be log(0): clamp to half a row.
+  const share = classCounts.map((c) => Math.max(c, 0.5) / total);
+  if (head === 'sigmoid') return [Math.log(share[1]! / share[0]!)];
+  return share.map((p) => Math.log(p));
 }
 
 /** The spec of a run's network from its config and prepared data shape. */
-export function modelSpecOf(config: TrainConfig, inputs: number, outputs: number): ModelSpec {
+export function modelSpecOf(config: TrainConfig, inputs: number, outputs: number, classCounts: readonly number[] = []): ModelSpec {
   const head = config.task === 'regression' ? 'linear' : outputs > 1 ? 'softmax' : 'sigmoid';
   return {
+    outputBias: priorBias(head, classCounts),
     inputs,
     outputs,
     head,
@@ -57,7 +74,13 @@ export class Network {
   readonly kernels: tf.Variable[];
   readonly biases: tf.Variable[];
 
-  /** Builds the network with seeded weights: He-uniform before ReLU / ELU, Glorot-uniform otherwise, zero biases. */
+  /**
+   * Builds the network with seeded weights: He-uniform before ReLU / ELU,
+   * Glorot-uniform otherwise; a linear model starts from zero weights (as
+   * scikit-learn's LogisticRegression does: its loss is convex, so there is
+   * no symmetry to break). Hidden biases are zero, the output bias is the
+   * class prior.
+   */
   constructor(spec: ModelSpec, seed: number) {
     this.spec = spec;
     const sizes = [spec.inputs, ...spec.hidden, spec.outputs];
@@ -85,12 +108,15 @@ export class Network {
       const fanIn = sizes[i]!;
       const fanOut = sizes[i + 1]!;
       const hidden = i < sizes.length - 2;
+      if (sizes.length === 2) return; // linear model: zeros, already
       const he = hidden && (spec.activation === 'relu' || spec.activation === 'elu');
       const limit = he ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
       const values = new Float32Array(fanIn * fanOut);
       for (let j = 0; j < values.length; j++) values[j] = (rng.next() * 2 - 1) * limit;
       tf.tidy(() => k.assign(tf.tensor2d(values, [fanIn, fanOut])));
     });
+    const bias = spec.outputBias ?? [];
+    if (bias.length === spec.outputs) tf.tidy(() => this.biases[this.biases.length - 1]!.assign(tf.tensor1d(bias)));
   }
 
   /** The trainable variables, in layer order (kernel, bias, kernel, bias…). */

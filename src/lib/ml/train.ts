@@ -98,7 +98,8 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
     sizes,
     durationMs: performance.now() - started,
   });
-  const before = tf.memory().numTensors;
+  // Counted once a backend is active: tf.memory() would otherwise start the default backend itself.
+  let before: number | null = null;
   try {
     emit({ type: 'stage', stage: 'loading', message: `Reading ${request.dataset.rows.toLocaleString('en-US')} rows…` });
     const columns = await decodeColumns(request.dataset, [config.target, ...config.features]);
@@ -107,12 +108,13 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
     sizes = data.sizes;
     emit({ type: 'prepared', sizes: data.sizes, featureNames: data.featureNames, mainMetric: data.mainMetric });
     for (const message of data.notices) emit({ type: 'notice', message });
-    const spec = modelSpecOf(config, data.featureNames.length, data.outputs);
+    const spec = modelSpecOf(config, data.featureNames.length, data.outputs, data.target.task === 'classification' ? data.target.counts : []);
     if (hooks.isCancelled?.()) return fail('cancelled', 'Cancelled before training started.');
 
     emit({ type: 'stage', stage: 'choosing-backend', message: config.backend === 'auto' ? 'Timing the backends on this model…' : `Starting ${config.backend}…` });
     const measure = () => measureStep(spec, data, config.batchSize, config.optimizer, config.learningRate);
     backend = await chooseBackend(hooks.host, config.backend, measure);
+    before = tf.memory().numTensors;
     emit({ type: 'backend', report: backend });
     for (const f of backend.fallbacks) emit({ type: 'notice', message: f });
 
@@ -154,7 +156,7 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
   } catch (err) {
     return fail('failed', errorMessage(err));
   } finally {
-    const leaked = tf.memory().numTensors - before;
+    const leaked = before === null ? 0 : tf.memory().numTensors - before;
     if (leaked > 0) console.warn(`Training left ${leaked} tensors behind.`);
   }
 }

@@ -11,10 +11,18 @@ import type { DatasetWithVersions } from '../storage/datasets';
 import type { ColumnType } from '../core/types';
 import { NotebookState } from './notebook.svelte';
 import { ImportJob } from './imports.svelte';
+import { RecordsState } from './records.svelte';
 import { dataWorker } from '../workers';
 import sampleUrl from '../../../datasets/heart-sample.csv?url';
 
-export type View = { kind: 'notebook'; id: string } | { kind: 'dataset'; id: string } | { kind: 'empty' };
+export type View =
+  | { kind: 'notebook'; id: string }
+  | { kind: 'dataset'; id: string }
+  | { kind: 'runs' }
+  | { kind: 'run'; id: string }
+  | { kind: 'models' }
+  | { kind: 'model-version'; id: string }
+  | { kind: 'empty' };
 
 const LAST_NOTEBOOK_KEY = 'labbook:last-notebook';
 
@@ -29,9 +37,20 @@ export class AppState {
   // A cache of job objects (each holds its own rune state); templates never read the map itself.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #imports = new Map<string, ImportJob>();
+  /** Runs, the registry and training jobs. */
+  readonly records = new RecordsState(async (run) => {
+    // A run started from a cell is listed in that cell, even if the user switched notebooks meanwhile.
+    if (run.cellId && this.notebook?.cells.some((c) => c.id === run.cellId && c.kind === 'train')) {
+      const cell = this.notebook.cells.find((c) => c.id === run.cellId);
+      if (cell?.kind === 'train' && !cell.config.runIds.includes(run.id)) {
+        this.notebook.updateConfig<'train'>(cell.id, { runIds: [...cell.config.runIds, run.id] });
+      }
+    }
+    await this.refreshStorage();
+  });
 
   async init(): Promise<void> {
-    await Promise.all([this.refreshNotebooks(), this.refreshDatasets(), this.refreshStorage()]);
+    await Promise.all([this.refreshNotebooks(), this.refreshDatasets(), this.refreshStorage(), this.records.init()]);
     if (this.notebooks.length === 0) {
       const first = await notebooksRepo.createNotebook('My first notebook');
       this.notebooks = [first];
@@ -101,6 +120,28 @@ export class AppState {
 
   openDataset(id: string): void {
     this.view = { kind: 'dataset', id };
+  }
+
+  /** Opens the dataset page that holds a version (for lineage links). */
+  openVersion(hash: string): void {
+    const found = this.findVersion(hash);
+    if (found) this.openDataset(found.dataset.dataset.id);
+  }
+
+  openRuns(): void {
+    this.view = { kind: 'runs' };
+  }
+
+  openRun(id: string): void {
+    this.view = { kind: 'run', id };
+  }
+
+  openModels(): void {
+    this.view = { kind: 'models' };
+  }
+
+  openModelVersion(id: string): void {
+    this.view = { kind: 'model-version', id };
   }
 
   notebookTitle(id: string): string {

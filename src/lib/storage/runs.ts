@@ -105,18 +105,21 @@ export async function updateRunNotes(id: string, notes: string, tags: readonly s
 }
 
 /**
- * Marks every 'running' run whose last heartbeat is older than `staleMs`
- * as 'interrupted' (ended at its last heartbeat), in one transaction.
+ * Marks every 'running' run that is no longer training as 'interrupted'
+ * (ended at its last heartbeat), in one transaction. A run is dead when
+ * `alive` is given and does not hold its id (the browser's Web Locks list:
+ * a training tab holds a lock per run, released when the tab closes), or
+ * else when its last heartbeat is older than `staleMs`.
  * Returns how many were marked.
  */
-export async function markInterruptedRuns(staleMs: number, now: number = Date.now()): Promise<number> {
+export async function markInterruptedRuns(staleMs: number, now: number = Date.now(), alive?: ReadonlySet<string>): Promise<number> {
   const d = db();
   const cutoff = now - staleMs;
   return d.transaction('rw', d.runs, async () => {
     const stale = await d.runs
       .where('status')
       .equals('running')
-      .filter((r) => r.heartbeatAt < cutoff)
+      .filter((r) => (alive ? !alive.has(r.id) : r.heartbeatAt < cutoff))
       .toArray();
     for (const run of stale) {
       await d.runs.put({ ...run, status: 'interrupted', statusMessage: INTERRUPTED_MESSAGE, endedAt: run.heartbeatAt });

@@ -48,7 +48,7 @@ export class NotebookPage {
     return this.page.getByRole('region', { name: /^Cell \d+: / });
   }
 
-  async addCell(kind: 'Markdown' | 'Dataset'): Promise<Locator> {
+  async addCell(kind: 'Markdown' | 'Dataset' | 'Train'): Promise<Locator> {
     await this.page.getByRole('button', { name: `+ ${kind} cell` }).click();
     return this.cells.last();
   }
@@ -78,6 +78,29 @@ export class NotebookPage {
   async expectStored(cell: Locator, version: number, existing = false): Promise<void> {
     const text = existing ? `Already stored: these bytes are version ${version}` : `Stored as version ${version} of`;
     await expect(cell.getByRole('status').filter({ hasText: text })).toBeVisible();
+  }
+
+  /** Imports a fixture into a new dataset cell and adds a train cell under it. */
+  async trainCellOn(file: FileSpec): Promise<Locator> {
+    const data = await this.addCell('Dataset');
+    await this.chooseFile(data, file);
+    await this.expectStored(data, 1);
+    const train = await this.addCell('Train');
+    await expect(train.getByRole('button', { name: 'Train model' })).toBeVisible();
+    return train;
+  }
+
+  /** Starts training in a train cell and waits for the run's final status. */
+  async train(cell: Locator, status = 'completed', timeout = 120_000): Promise<void> {
+    await cell.getByRole('button', { name: 'Train model' }).click();
+    await expect(cell.getByTestId('run-status')).toHaveText(status, { timeout });
+  }
+
+  /** A value from a cell's "Test metrics" table. */
+  async metric(scope: Locator, name: string): Promise<number> {
+    const table = scope.getByRole('table', { name: 'Test metrics' });
+    const row = table.getByRole('row', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} [\\d.,-]+$`) });
+    return Number((await row.getByRole('cell').last().innerText()).replace(/,/g, ''));
   }
 
   rowCount(cell: Locator): Locator {

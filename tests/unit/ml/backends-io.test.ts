@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, type BackendHost } from '../../../src/lib/ml/backends';
-import { Network } from '../../../src/lib/ml/model';
+import { Network, priorBias } from '../../../src/lib/ml/model';
 import { loadFromFiles, saveToFiles } from '../../../src/lib/ml/io';
 import type { BackendName } from '../../../src/lib/core/training';
 
@@ -100,5 +100,18 @@ describe('saving and loading a model through our IO handler', () => {
   it('a model.json that is not a layers model is refused with a clear message', async () => {
     await expect(loadFromFiles({ modelJson: '{"hello":1}', weights: new ArrayBuffer(0) })).rejects.toThrow(/not a TF.js layers model/);
     await expect(loadFromFiles({ modelJson: 'nope', weights: new ArrayBuffer(0) })).rejects.toThrow(/not valid JSON/);
+  });
+});
+
+describe('starting weights of the output layer', () => {
+  it('a linear model starts at zero weights with the class prior as bias, so its first guess is the base rate', async () => {
+    expect(priorBias('sigmoid', [90, 10])[0]).toBeCloseTo(Math.log(10 / 90), 12);
+    expect(priorBias('softmax', [1, 1, 2])).toEqual([Math.log(0.25), Math.log(0.25), Math.log(0.5)]);
+    expect(priorBias('linear', [])).toEqual([]);
+    const net = new Network({ inputs: 3, outputs: 1, head: 'sigmoid', hidden: [], activation: 'relu', dropout: 0, l2: 0, outputBias: priorBias('sigmoid', [90, 10]) }, 1);
+    const p = tf.tidy(() => net.head(net.logits(tf.tensor2d([5, -3, 2], [1, 3]))));
+    expect((await p.data())[0]).toBeCloseTo(0.1, 6);
+    p.dispose();
+    net.dispose();
   });
 });

@@ -117,6 +117,15 @@ describe('run storage', () => {
     expect((await getRun('fresh'))!.status).toBe('running');
   });
 
+  it('with the list of runs whose tab still holds a lock, interrupts the others at once, however fresh', async () => {
+    const now = 100_000;
+    await createRun(run('closed-tab', { heartbeatAt: now - 1_000 }));
+    await createRun(run('other-tab', { heartbeatAt: now - 1_000 }));
+    expect(await markInterruptedRuns(30_000, now, new Set(['other-tab']))).toBe(1);
+    expect((await getRun('closed-tab'))!.status).toBe('interrupted');
+    expect((await getRun('other-tab'))!.status).toBe('running');
+  });
+
   it('finishes a failed run with its message and end time, keeping its epochs', async () => {
     await createRun(run('r1'));
     await appendEpoch('r1', epoch(1, 0.6));

@@ -1,0 +1,70 @@
+import { expect, test } from '@playwright/test';
+import { NotebookPage, fixture } from './pages/notebook';
+
+test.describe.configure({ timeout: 180_000 });
+
+test('train on the sample dataset with the default settings: test metrics, curves and the backend auto chose', async ({ page }) => {
+  const nb = new NotebookPage(page);
+  await nb.goto();
+  const data = await nb.addCell('Dataset');
+  await data.getByRole('button', { name: 'Open sample dataset' }).click();
+  await nb.expectStored(data, 1);
+  const train = await nb.addCell('Train');
+  // Defaults a user expects: the two-valued target, binary task, identifiers left out, a seeded 70/15/15 split.
+  await expect(train.getByLabel('Target column')).toHaveValue('HeartDisease');
+  await expect(train.getByLabel('Task')).toHaveValue('binary');
+  await expect(train.getByLabel('Backend')).toHaveValue('auto');
+  await expect(train.getByRole('checkbox', { name: /^BMI/ })).toBeChecked();
+  await expect(train.getByTestId('split-preview')).toHaveText('Split: 14,000 train · 3,000 validation · 3,000 test rows');
+  await nb.train(train);
+  const auc = await nb.metric(train, 'ROC AUC');
+  expect(auc).toBeGreaterThan(0.75);
+  expect(auc).toBeLessThanOrEqual(1);
+  expect(await nb.metric(train, 'Test rows')).toBe(3000);
+  await expect(train.getByRole('table', { name: 'Classification report' }).getByRole('row', { name: /^Yes/ })).toBeVisible();
+  await expect(train.getByRole('img', { name: /^Loss per epoch: train loss [\d.]+, validation loss [\d.]+ at epoch \d+/ })).toBeVisible();
+  await expect(train.getByRole('img', { name: /^ROC AUC per epoch: / })).toBeVisible();
+  await expect(train.getByTestId('backend-used')).toHaveText(/^(webgpu|webgl|wasm|cpu)$/);
+  await expect(train.getByTestId('backend')).toContainText(/auto: \w+ was fastest at [\d.]+ ms per step/);
+});
+
+test('force the webgpu backend on a small dataset: the run records webgpu and its adapter', async ({ page }) => {
+  const nb = new NotebookPage(page);
+  await nb.goto();
+  const train = await nb.trainCellOn(fixture('heart-small.csv'));
+  await train.getByLabel('Backend').selectOption('webgpu');
+  await train.getByLabel('Epochs', { exact: true }).fill('3');
+  await nb.train(train);
+  await expect(train.getByTestId('backend-used')).toHaveText('webgpu');
+  await expect(train.getByTestId('backend')).toContainText('webgpu, as chosen');
+  await expect(train.getByTestId('backend')).toContainText(/GPU adapter: .*(swiftshader|SwiftShader|google)/i);
+  expect(await nb.metric(train, 'Test rows')).toBe(90);
+});
+
+test('cancel a run: it stops promptly and is recorded as cancelled, with no model version', async ({ page }) => {
+  const nb = new NotebookPage(page);
+  await nb.goto();
+  const train = await nb.trainCellOn(fixture('heart-small.csv'));
+  await train.getByLabel('Backend').selectOption('cpu');
+  await train.getByLabel('Epochs', { exact: true }).fill('1000');
+  await train.getByLabel('Batch size').fill('4');
+  await train.getByLabel('Early stopping').uncheck();
+  await train.getByRole('button', { name: 'Train model' }).click();
+  const progress = train.getByRole('progressbar', { name: 'Training progress' });
+  await expect(progress).toHaveAttribute('aria-valuetext', /Epoch \d+ of 1000/);
+  await train.getByRole('button', { name: 'Cancel training' }).click();
+  await expect(train.getByTestId('run-status')).toHaveText('cancelled', { timeout: 5_000 });
+  await expect(train.getByText(/Cancelled by the user after \d+ epochs/).first()).toBeVisible();
+  await expect(train.getByRole('button', { name: 'Train model' })).toBeEnabled();
+});
+
+test('a NaN loss stops the run with a clear message; settings out of range are named before training', async ({ page }) => {
+  const nb = new NotebookPage(page);
+  await nb.goto();
+  const train = await nb.trainCellOn(fixture('heart-small.csv'));
+  await train.getByLabel('Learning rate').fill('0');
+  await expect(train.getByRole('alert')).toContainText('Learning rate must be more than 0.');
+  await expect(train.getByRole('button', { name: 'Train model' })).toBeDisabled();
+  await train.getByLabel('Learning rate').fill('10');
+  await expect(train.getByRole('button', { name: 'Train model' })).toBeEnabled();
+});
