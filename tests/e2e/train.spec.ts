@@ -45,26 +45,26 @@ test('cancel a run: it stops promptly and is recorded as cancelled, with no mode
   const nb = new NotebookPage(page);
   await nb.goto();
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
-  await train.getByLabel('Backend').selectOption('cpu');
-  await train.getByLabel('Epochs', { exact: true }).fill('1000');
-  await train.getByLabel('Batch size').fill('4');
-  await train.getByLabel('Early stopping').uncheck();
-  await train.getByRole('button', { name: 'Train model' }).click();
-  const progress = train.getByRole('progressbar', { name: 'Training progress' });
-  await expect(progress).toHaveAttribute('aria-valuetext', /Epoch \d+ of 1000/);
+  await nb.startLongRun(train);
   await train.getByRole('button', { name: 'Cancel training' }).click();
   await expect(train.getByTestId('run-status')).toHaveText('cancelled', { timeout: 5_000 });
   await expect(train.getByText(/Cancelled by the user after \d+ epochs/).first()).toBeVisible();
   await expect(train.getByRole('button', { name: 'Train model' })).toBeEnabled();
+  await expect(nb.sidebar.getByRole('button', { name: 'Runs (1)' })).toBeVisible();
+  await expect(nb.sidebar.getByRole('button', { name: 'Models (0)' })).toBeVisible();
 });
 
-test('a NaN loss stops the run with a clear message; settings out of range are named before training', async ({ page }) => {
+test('settings out of range are named before training, and nothing is stored', async ({ page }) => {
   const nb = new NotebookPage(page);
   await nb.goto();
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
   await train.getByLabel('Learning rate').fill('0');
   await expect(train.getByRole('alert')).toContainText('Learning rate must be more than 0.');
   await expect(train.getByRole('button', { name: 'Train model' })).toBeDisabled();
+  await train.getByLabel('Test share').fill('0.3');
+  await expect(train.getByRole('alert')).toContainText('Train, validation and test shares must add up to 1 (they add up to 1.15).');
+  await train.getByLabel('Test share').fill('0.15');
   await train.getByLabel('Learning rate').fill('10');
   await expect(train.getByRole('button', { name: 'Train model' })).toBeEnabled();
+  await expect(nb.sidebar.getByRole('button', { name: 'Runs (0)' })).toBeVisible();
 });

@@ -77,7 +77,10 @@ export class RecordsState {
     const original = await runsRepo.getRun(runId);
     if (!original) return null;
     const modelName = this.version(original.modelVersionId)?.modelName ?? defaultModelName(original);
-    return this.job(`reproduce:${runId}`).start(original.config, {
+    // The same backend as the original, not `auto` again: auto may pick another backend on a busier
+    // machine, and only the same backend promises the same numbers.
+    const config = { ...original.config, backend: original.backend?.used ?? original.config.backend };
+    return this.job(`reproduce:${runId}`).start(config, {
       notebookId: original.notebookId,
       cellId: null,
       modelName,

@@ -96,6 +96,16 @@ export class NotebookPage {
     await expect(cell.getByTestId('run-status')).toHaveText(status, { timeout });
   }
 
+  /** Starts a run long enough to interrupt (cpu, 1,000 epochs of batch 4) and waits until it trains. */
+  async startLongRun(cell: Locator): Promise<void> {
+    await cell.getByLabel('Backend').selectOption('cpu');
+    await cell.getByLabel('Epochs', { exact: true }).fill('1000');
+    await cell.getByLabel('Batch size').fill('4');
+    await cell.getByLabel('Early stopping').uncheck();
+    await cell.getByRole('button', { name: 'Train model' }).click();
+    await expect(cell.getByRole('progressbar', { name: 'Training progress' })).toHaveAttribute('aria-valuetext', /Epoch \d+ of 1000/);
+  }
+
   /** A value from a cell's "Test metrics" table. */
   async metric(scope: Locator, name: string): Promise<number> {
     const table = scope.getByRole('table', { name: 'Test metrics' });
