@@ -24,6 +24,17 @@ test('train on the sample dataset with the default settings: test metrics, curve
   await expect(train.getByRole('table', { name: 'Classification report' }).getByRole('row', { name: /^Yes/ })).toBeVisible();
   await expect(train.getByRole('img', { name: /^Loss per epoch: train loss [\d.]+, validation loss [\d.]+ at epoch \d+/ })).toBeVisible();
   await expect(train.getByRole('img', { name: /^ROC AUC per epoch: / })).toBeVisible();
+  // The test split's ROC curve carries the same AUC as the metrics table, to 3 decimals.
+  const roc = train.getByRole('img', { name: /^ROC curve: Yes AUC [\d.]+\.$/ });
+  const curveAuc = Number((await roc.getAttribute('aria-label'))!.match(/AUC ([\d.]+)\.$/)![1]);
+  expect(Math.abs(curveAuc - auc)).toBeLessThan(0.0006);
+  await expect(train.getByRole('img', { name: /^Precision-recall curve: Yes average precision [\d.]+; a random guess scores 0\.0\d\d\.$/ })).toBeVisible();
+  // Confusion matrix rows add up to the test split: 3,000 rows, the positives as stratified (8.6% of 20,000 -> about 258).
+  const matrix = train.getByRole('table', { name: /^Confusion matrix/ });
+  const totals = (await matrix.getByRole('row').locator('td:last-child').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
+  expect(totals.reduce((a, b) => a + b, 0)).toBe(3000);
+  expect(totals[1]).toBeGreaterThan(200);
+  expect(totals[1]).toBeLessThan(320);
   await expect(train.getByTestId('backend-used')).toHaveText(/^(webgpu|webgl|wasm|cpu)$/);
   await expect(train.getByTestId('backend')).toContainText(/auto: \w+ was fastest at [\d.]+ ms per step/);
 });

@@ -1,9 +1,11 @@
 /**
- * Charts of a training run: Plotly figures of the test evaluation (ROC, PR,
- * confusion matrix, residuals) and the plain series + scaling math behind the
- * live SVG loss / metric curves. Pure: tested in Node, no Plotly import.
+ * Charts of a training run, as plain data: series for the SVG line charts
+ * (live loss / metric curves, ROC and precision-recall curves), the confusion
+ * matrix as table rows, and one Plotly figure (the residual scatter). The
+ * evaluation is drawn without Plotly so that seeing a run's results never
+ * pays Plotly's ~1 s first load on the main thread. Pure: tested in Node.
  */
-import { plotText, type Figure } from './charts';
+import type { Figure } from './charts';
 import type { ClassCurves } from './metrics-classification';
 import type { ResidualSummary } from './metrics-regression';
 import type { EpochRecord, MainMetric } from './training';
@@ -83,150 +85,82 @@ export function formatMetric(value: number | null | undefined, digits = 4): stri
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** A threshold for hover text; the first ROC threshold is +Infinity (null once it went through JSON). */
-function formatThreshold(t: number | null | undefined): string {
-  if (t === null || t === undefined || t === Infinity) return '∞';
-  return Number.isFinite(t) ? String(Number(t.toPrecision(4))) : String(t);
-}
+const GUIDE_COLOR = '#8a8f98';
 
 /**
  * One ROC line per class that has a curve, named "label (AUC 0.873)", plus the
  * dashed chance diagonal. Classes without a curve (absent from the test split,
  * or every row of it) are left out; their reason is in the evaluation's notes.
+ * Drawn as SVG by LineChart: Plotly's first load blocks the page for ~1 s.
  */
-export function rocFigure(curves: ClassCurves[]): Figure {
-  const data: Record<string, unknown>[] = [];
+export function rocSeries(curves: ClassCurves[]): Series[] {
+  const out: Series[] = [];
   curves.forEach((c, i) => {
     if (!c.roc) return;
-    const name = `${plotText(c.label)} (AUC ${formatMetric(c.rocAuc, 3)})`;
-    data.push({
-      type: 'scatter',
-      mode: 'lines',
-      name,
-      x: c.roc.fpr,
-      y: c.roc.tpr,
-      text: c.roc.thresholds.map(formatThreshold),
-      line: { color: classColor(curves.length === 1 ? 0 : i), width: 2 },
-      hovertemplate: `FPR %{x:.3f}, TPR %{y:.3f}<br>threshold %{text}<extra>${name}</extra>`,
+    out.push({
+      name: `${c.label} (AUC ${formatMetric(c.rocAuc, 3)})`,
+      points: c.roc.fpr.map((x, k) => [x, c.roc!.tpr[k]!] as [number, number]),
+      dashed: false,
+      color: classColor(curves.length === 1 ? 0 : i),
     });
   });
-  data.push({
-    type: 'scatter',
-    mode: 'lines',
-    name: 'chance',
-    x: [0, 1],
-    y: [0, 1],
-    line: GUIDE_LINE,
-    hoverinfo: 'skip',
-  });
-  return {
-    data,
-    layout: {
-      ...BASE_LAYOUT,
-      title: { text: curves.length > 1 ? 'ROC curves (one-vs-rest)' : 'ROC curve', font: { size: 13 } },
-      xaxis: { title: { text: 'False positive rate' }, range: [0, 1], zeroline: false },
-      yaxis: { title: { text: 'True positive rate' }, range: [0, 1], zeroline: false },
-      legend: { x: 1, xanchor: 'right', y: 0, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0.8)' },
-      showlegend: true,
-    },
-  };
+  out.push({ name: 'chance', points: [[0, 0], [1, 1]], dashed: true, color: GUIDE_COLOR });
+  return out;
 }
 
 /**
  * Precision against recall per class that has a curve, named "label (AP 0.410)",
- * drawn as steps (as sklearn's PrecisionRecallDisplay). For a binary problem (one
- * curve) a dashed line marks the positive rate: the precision of a model that
- * guesses, so the AP has something to be read against.
+ * drawn as steps (as sklearn's PrecisionRecallDisplay: each precision holds until
+ * the next recall). For a binary problem (one curve) a dashed line marks the
+ * positive rate: the precision of a model that guesses, so the AP has something
+ * to be read against.
  */
-export function prFigure(curves: ClassCurves[]): Figure {
-  const data: Record<string, unknown>[] = [];
+export function prSeries(curves: ClassCurves[]): Series[] {
+  const out: Series[] = [];
   curves.forEach((c, i) => {
     if (!c.pr) return;
-    const name = `${plotText(c.label)} (AP ${formatMetric(c.averagePrecision, 3)})`;
-    data.push({
-      type: 'scatter',
-      mode: 'lines',
-      name,
-      x: c.pr.recall,
-      y: c.pr.precision,
-      // The last point (recall 0, precision 1) has no threshold.
-      text: c.pr.precision.map((_, k) => (k < c.pr!.thresholds.length ? formatThreshold(c.pr!.thresholds[k]) : '—')),
-      line: { color: classColor(curves.length === 1 ? 0 : i), width: 2, shape: 'hv' },
-      hovertemplate: `recall %{x:.3f}, precision %{y:.3f}<br>threshold %{text}<extra>${name}</extra>`,
+    const { recall, precision } = c.pr;
+    const points: [number, number][] = [];
+    recall.forEach((r, k) => {
+      if (k > 0) points.push([r, precision[k - 1]!]);
+      points.push([r, precision[k]!]);
     });
+    out.push({ name: `${c.label} (AP ${formatMetric(c.averagePrecision, 3)})`, points, dashed: false, color: classColor(curves.length === 1 ? 0 : i) });
   });
   const only = curves.length === 1 ? curves[0] : undefined;
   if (only && only.positives + only.negatives > 0) {
     const rate = only.positives / (only.positives + only.negatives);
-    data.push({
-      type: 'scatter',
-      mode: 'lines',
-      name: `positive rate ${formatMetric(rate, 3)}`,
-      x: [0, 1],
-      y: [rate, rate],
-      line: GUIDE_LINE,
-      hoverinfo: 'skip',
-    });
+    out.push({ name: `positive rate ${formatMetric(rate, 3)}`, points: [[0, rate], [1, rate]], dashed: true, color: GUIDE_COLOR });
   }
-  return {
-    data,
-    layout: {
-      ...BASE_LAYOUT,
-      title: {
-        text: curves.length > 1 ? 'Precision-recall curves (one-vs-rest)' : 'Precision-recall curve',
-        font: { size: 13 },
-      },
-      xaxis: { title: { text: 'Recall' }, range: [0, 1], zeroline: false },
-      yaxis: { title: { text: 'Precision' }, range: [0, 1.02], zeroline: false },
-      legend: { x: 0, xanchor: 'left', y: 0, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0.8)' },
-      showlegend: true,
-    },
-  };
+  return out;
+}
+
+export interface ConfusionCell {
+  count: number;
+  /** Share of the row (the true class); 0 for a class with no test row. */
+  share: number;
+  /** "90 (90.0%)", or "0 (—)" in an empty row. */
+  text: string;
 }
 
 /**
- * Confusion matrix heatmap: x = predicted class, y = true class with the first
- * class at the top. Cells read "count (row %)"; the colour is the row share (the
- * recall of the row's class) so a rare class's errors are as visible as a common
- * one's. A class with no test row gets an empty row (share 0, text "0 (—)").
+ * The confusion matrix as table rows (true class down, predicted across), each
+ * cell with its count and its share of the row, which colours the cell so a
+ * rare class's errors are as visible as a common one's.
  */
-export function confusionFigure(confusion: number[][], classes: string[]): Figure {
-  const labels = classes.map((c) => plotText(c));
-  const z: number[][] = [];
-  const text: string[][] = [];
-  for (const row of confusion) {
+export function confusionTable(confusion: number[][], classes: string[]): { label: string; total: number; cells: ConfusionCell[] }[] {
+  return confusion.map((row, i) => {
     const total = row.reduce((s, v) => s + v, 0);
-    z.push(row.map((v) => (total > 0 ? v / total : 0)));
-    text.push(row.map((v) => `${v.toLocaleString('en-US')} (${total > 0 ? `${((v / total) * 100).toFixed(1)}%` : '—'})`));
-  }
-  const k = classes.length;
-  return {
-    data: [
-      {
-        type: 'heatmap',
-        x: labels,
-        y: labels,
-        z,
-        text,
-        texttemplate: '%{text}',
-        zmin: 0,
-        zmax: 1,
-        colorscale: 'Blues',
-        colorbar: { title: { text: 'share of row' }, tickformat: '.0%' },
-        xgap: 1,
-        ygap: 1,
-        hovertemplate: 'true %{y}, predicted %{x}<br>%{text} of the true class<extra></extra>',
-      },
-    ],
-    layout: {
-      ...BASE_LAYOUT,
-      height: Math.min(700, Math.max(300, 120 + 45 * k)),
-      margin: { l: 90, r: 10, t: 30, b: 70 },
-      title: { text: 'Confusion matrix (colour: share of the true class)', font: { size: 13 } },
-      xaxis: { title: { text: 'Predicted class' }, type: 'category', automargin: true },
-      yaxis: { title: { text: 'True class' }, type: 'category', autorange: 'reversed', automargin: true },
-    },
-  };
+    return {
+      label: classes[i] ?? String(i),
+      total,
+      cells: row.map((count) => ({
+        count,
+        share: total > 0 ? count / total : 0,
+        text: `${count.toLocaleString('en-US')} (${total > 0 ? `${((count / total) * 100).toFixed(1)}%` : '—'})`,
+      })),
+    };
+  });
 }
 
 /**
@@ -349,9 +283,10 @@ const MARGIN = { left: 52, right: 14, top: 10, bottom: 34 };
 /**
  * Pixel geometry of a line chart of `series` in a `width` × `height` box: x is
  * the epoch (integer ticks only, spanning the data), y spans nice ticks that
- * include every value. One point alone is placed in a widened range.
+ * include every value. One point alone is placed in a widened range. With
+ * `unit`, both axes are [0, 1] with ticks every 0.2 (rates: ROC, precision-recall).
  */
-export function lineChartModel(series: Series[], width: number, height: number): LineChartModel {
+export function lineChartModel(series: Series[], width: number, height: number, unit = false): LineChartModel {
   const plot = {
     left: MARGIN.left,
     top: MARGIN.top,
@@ -373,6 +308,10 @@ export function lineChartModel(series: Series[], width: number, height: number):
   if (!Number.isFinite(xMin) || !Number.isFinite(yMin)) {
     return { empty: true, plot, xTicks: [], yTicks: [], lines: [] };
   }
+  if (unit) {
+    // Rates and probabilities (ROC, precision-recall): both axes are [0, 1] whatever the data.
+    [xMin, xMax, yMin, yMax] = [0, 1, 0, 1];
+  }
   if (xMin === xMax) {
     xMin -= 1;
     xMax += 1;
@@ -385,7 +324,7 @@ export function lineChartModel(series: Series[], width: number, height: number):
   const sx = (x: number) => round(plot.left + ((x - xMin) / (xMax - xMin)) * (plot.right - plot.left));
   const sy = (y: number) => round(plot.bottom - ((y - y0) / (y1 - y0)) * (plot.bottom - plot.top));
   const xTicks = niceTicks(xMin, xMax, 5)
-    .filter((v) => Number.isInteger(v) && v >= xMin && v <= xMax)
+    .filter((v) => (unit || Number.isInteger(v)) && v >= xMin && v <= xMax)
     .map((value) => ({ value, label: formatTick(value), pos: sx(value) }));
   const yTicks = yValues.map((value) => ({ value, label: formatTick(value), pos: sy(value) }));
   const lines = series.map((s) => {

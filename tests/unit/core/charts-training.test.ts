@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  confusionFigure,
+  confusionTable,
   formatMetric,
   lineChartModel,
   metricLabel,
   niceTicks,
-  prFigure,
+  prSeries,
   residualFigure,
-  rocFigure,
+  rocSeries,
   seriesSummary,
   trainingCurves,
   type Series,
@@ -17,7 +17,6 @@ import { regressionMetrics } from '../../../src/lib/core/metrics-regression';
 import type { EpochRecord } from '../../../src/lib/core/training';
 
 type Trace = Record<string, unknown>;
-type Axis = { title: { text: string }; range?: number[]; autorange?: string };
 
 /** sklearn's documented example: roc_auc_score([0,0,1,1],[0.1,0.4,0.35,0.8]) = 0.75, AP = 0.8333. */
 function binaryMetrics(classes = ['no', 'yes']) {
@@ -25,30 +24,25 @@ function binaryMetrics(classes = ['no', 'yes']) {
   return classificationMetrics(Uint32Array.from([0, 0, 1, 1]), Float64Array.from(p1.flatMap((p) => [1 - p, p])), classes);
 }
 
-describe('rocFigure', () => {
-  it('names the class line with its AUC and adds the dashed chance diagonal', () => {
-    const fig = rocFigure(binaryMetrics().curves);
-    expect(fig.data).toHaveLength(2);
-    const [line, chance] = fig.data as [Trace, Trace];
-    expect(line.name).toBe('yes (AUC 0.750)');
-    expect(line.x).toEqual([0, 0, 0.5, 0.5, 1]);
-    expect(line.y).toEqual([0, 0.5, 0.5, 1, 1]);
-    expect((line.text as string[])[0]).toBe('∞');
-    expect(chance.x).toEqual([0, 1]);
-    expect(chance.y).toEqual([0, 1]);
-    expect((chance.line as { dash: string }).dash).toBe('dash');
-    const xaxis = fig.layout.xaxis as Axis;
-    const yaxis = fig.layout.yaxis as Axis;
-    expect(xaxis.title.text).toBe('False positive rate');
-    expect(yaxis.title.text).toBe('True positive rate');
-    expect(xaxis.range).toEqual([0, 1]);
-    expect(yaxis.range).toEqual([0, 1]);
+describe('rocSeries', () => {
+  it('names the class line with its AUC, keeps sklearn\'s points, and adds the dashed chance diagonal', () => {
+    const [line, chance, ...rest] = rocSeries(binaryMetrics().curves);
+    expect(rest).toEqual([]);
+    expect(line!.name).toBe('yes (AUC 0.750)');
+    // sklearn's roc_curve of the same example: fpr [0, 0, .5, .5, 1], tpr [0, .5, .5, 1, 1].
+    expect(line!.points).toEqual([
+      [0, 0],
+      [0, 0.5],
+      [0.5, 0.5],
+      [0.5, 1],
+      [1, 1],
+    ]);
+    expect(line!.dashed).toBe(false);
+    expect(chance).toMatchObject({ name: 'chance', points: [[0, 0], [1, 1]], dashed: true });
   });
 
-  it('escapes class labels that Plotly would read as markup', () => {
-    const fig = rocFigure(binaryMetrics(['a', '<b>bold</b>']).curves);
-    expect((fig.data[0] as Trace).name).toBe('&lt;b&gt;bold&lt;/b&gt; (AUC 0.750)');
-    expect(JSON.stringify(fig)).not.toContain('<b>');
+  it('keeps class labels as typed (SVG text is escaped by Svelte, not by us)', () => {
+    expect(rocSeries(binaryMetrics(['a', '<b>bold</b>']).curves)[0]!.name).toBe('<b>bold</b> (AUC 0.750)');
   });
 
   it('draws one line per multiclass curve and skips a class with no test row', () => {
@@ -58,33 +52,37 @@ describe('rocFigure', () => {
       Float64Array.from([0.7, 0.2, 0.1, 0.3, 0.6, 0.1, 0.5, 0.3, 0.2, 0.2, 0.7, 0.1]),
       ['a', 'b', 'c'],
     );
-    const fig = rocFigure(m.curves);
-    expect(fig.data.map((t) => t.name)).toEqual(['a (AUC 1.000)', 'b (AUC 1.000)', 'chance']);
+    const series = rocSeries(m.curves);
+    expect(series.map((t) => t.name)).toEqual(['a (AUC 1.000)', 'b (AUC 1.000)', 'chance']);
+    expect(series[0]!.color).not.toBe(series[1]!.color);
   });
 });
 
-describe('prFigure', () => {
-  it('names the curve with its AP and draws the positive-rate baseline for a binary task', () => {
-    const fig = prFigure(binaryMetrics().curves);
-    const [line, base] = fig.data as [Trace, Trace];
-    expect(line.name).toBe('yes (AP 0.833)');
-    // sklearn's documented precision_recall_curve of the same example.
-    expect(line.x).toEqual([1, 1, 0.5, 0.5, 0]);
-    expect(line.y).toEqual([0.5, 2 / 3, 0.5, 1, 1]);
-    expect(line.line).toMatchObject({ shape: 'hv' });
-    expect(base.y).toEqual([0.5, 0.5]); // 2 positives of 4 rows
-    expect((base.line as { dash: string }).dash).toBe('dash');
-    expect((fig.layout.xaxis as Axis).title.text).toBe('Recall');
-    expect((fig.layout.yaxis as Axis).title.text).toBe('Precision');
+describe('prSeries', () => {
+  it('names the curve with its AP, draws steps and the positive-rate baseline for a binary task', () => {
+    const [line, base] = prSeries(binaryMetrics().curves);
+    expect(line!.name).toBe('yes (AP 0.833)');
+    // sklearn's precision_recall_curve of the same example: recall [1, 1, .5, .5, 0],
+    // precision [.5, 2/3, .5, 1, 1]; each precision holds until the next recall (steps).
+    expect(line!.points).toEqual([
+      [1, 0.5],
+      [1, 0.5],
+      [1, 2 / 3],
+      [0.5, 2 / 3],
+      [0.5, 0.5],
+      [0.5, 0.5],
+      [0.5, 1],
+      [0, 1],
+      [0, 1],
+    ]);
+    expect(base).toMatchObject({ name: 'positive rate 0.500', points: [[0, 0.5], [1, 0.5]], dashed: true });
   });
 
   it('uses the positive rate of an imbalanced split', () => {
     const y = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1];
     const p = [0.1, 0.2, 0.3, 0.4, 0.1, 0.2, 0.6, 0.3, 0.9, 0.5];
     const m = classificationMetrics(Uint32Array.from(y), Float64Array.from(p.flatMap((v) => [1 - v, v])), ['neg', 'pos']);
-    const base = prFigure(m.curves).data[1] as Trace;
-    expect(base.y).toEqual([0.2, 0.2]);
-    expect(base.name).toBe('positive rate 0.200');
+    expect(prSeries(m.curves)[1]).toMatchObject({ name: 'positive rate 0.200', points: [[0, 0.2], [1, 0.2]] });
   });
 
   it('has no baseline for one-vs-rest curves', () => {
@@ -93,59 +91,44 @@ describe('prFigure', () => {
       Float64Array.from([0.8, 0.1, 0.1, 0.1, 0.8, 0.1, 0.1, 0.1, 0.8]),
       ['a', 'b', 'c'],
     );
-    expect(prFigure(m.curves).data).toHaveLength(3);
+    expect(prSeries(m.curves)).toHaveLength(3);
   });
 });
 
-describe('confusionFigure', () => {
-  const fig = confusionFigure(
+describe('confusionTable', () => {
+  const rows = confusionTable(
     [
       [90, 10],
       [3, 1],
     ],
-    ['<i>ok</i>', 'fraud'],
+    ['ok', 'fraud'],
   );
-  const trace = fig.data[0] as Trace;
 
-  it('colours by row share so the rare class shows', () => {
-    expect(trace.type).toBe('heatmap');
-    expect(trace.z).toEqual([
+  it('shades by row share so the rare class shows, and writes "count (row %)"', () => {
+    expect(rows.map((r) => r.label)).toEqual(['ok', 'fraud']);
+    expect(rows.map((r) => r.total)).toEqual([100, 4]);
+    expect(rows.map((r) => r.cells.map((c) => c.share))).toEqual([
       [0.9, 0.1],
       [0.75, 0.25],
     ]);
-    expect(trace.zmin).toBe(0);
-    expect(trace.zmax).toBe(1);
-  });
-
-  it('writes "count (row %)" in each cell', () => {
-    expect(trace.text).toEqual([
+    expect(rows.map((r) => r.cells.map((c) => c.text))).toEqual([
       ['90 (90.0%)', '10 (10.0%)'],
       ['3 (75.0%)', '1 (25.0%)'],
     ]);
   });
 
-  it('puts predicted on x, true on y with the first class on top, labels escaped', () => {
-    expect(trace.x).toEqual(['&lt;i&gt;ok&lt;/i&gt;', 'fraud']);
-    expect(trace.y).toEqual(['&lt;i&gt;ok&lt;/i&gt;', 'fraud']);
-    const yaxis = fig.layout.yaxis as Axis;
-    expect(yaxis.autorange).toBe('reversed');
-    expect(yaxis.title.text).toBe('True class');
-    expect((fig.layout.xaxis as Axis).title.text).toBe('Predicted class');
-  });
-
   it('leaves a class with no test row at share 0 instead of NaN', () => {
-    const t = confusionFigure(
+    const empty = confusionTable(
       [
         [2, 0],
         [0, 0],
       ],
       ['a', 'b'],
-    ).data[0] as Trace;
-    expect(t.z).toEqual([
-      [1, 0],
-      [0, 0],
+    );
+    expect(empty[1]!.cells.map((c) => [c.share, c.text])).toEqual([
+      [0, '0 (—)'],
+      [0, '0 (—)'],
     ]);
-    expect((t.text as string[][])[1]).toEqual(['0 (—)', '0 (—)']);
   });
 });
 
@@ -256,6 +239,14 @@ describe('niceTicks', () => {
 });
 
 describe('lineChartModel and seriesSummary', () => {
+  it('spans [0, 1] on both axes with 0.2 ticks for rate curves, whatever the data', () => {
+    const m = lineChartModel([{ name: 'roc', points: [[0, 0], [0.3, 0.9], [1, 1]], dashed: false, color: '#000' }], 400, 200, true);
+    expect(m.xTicks.map((t) => t.label)).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
+    expect(m.yTicks.map((t) => t.value)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(m.xTicks[0]!.pos).toBe(m.plot.left);
+    expect(m.xTicks.at(-1)!.pos).toBe(m.plot.right);
+  });
+
   const series: Series[] = [
     { name: 'train loss', points: [[1, 0.7], [2, 0.5], [7, 0.31]], dashed: false, color: '#000' },
     { name: 'validation loss', points: [[1, 0.72], [7, 0.35]], dashed: true, color: '#f00' },
