@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+/**
+ * Import benchmark (`npm run bench`, or `node tests/bench/run.mjs --only import`).
+ * Generates the full 319,795-row heart CSV, imports it through the real UI in
+ * headless Chromium, and in the same browser times a bare papaparse parse of
+ * the same file as the baseline. Prints figures and ratios; never fails on
+ * time. `--no-build` reuses the existing dist/.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from '../chromium.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = join(root, '.bench');
+const PORT = 4179;
+mkdirSync(out, { recursive: true });
+
+function run(cmd, args) {
+  execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+}
+
+const csvPath = join(out, 'heart-full.csv');
+if (!existsSync(csvPath)) run('node', ['datasets/generate.mjs', '--full', '--out', out]);
+const csvBytes = statSync(csvPath).size;
+if (!process.argv.includes('--no-build')) run('npx', ['vite', 'build', '--logLevel', 'warn']);
+
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
+  cwd: root,
+  stdio: 'ignore',
+  detached: true,
+});
+const base = `http://127.0.0.1:${PORT}`;
+for (let i = 0; i < 100; i++) {
+  try {
+    if ((await fetch(base)).ok) break;
+  } catch {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Resident memory of every Chromium process, in bytes (renderer + GPU + browser). */
+function chromiumRss() {
+  try {
+    const outp = execFileSync('ps', ['-C', 'chromium', '-o', 'rss='], { encoding: 'utf8' });
+    return outp.split('\n').reduce((s, l) => s + (Number(l.trim()) || 0), 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath(),
+  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
+});
+const results = {};
+try {
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    window.__longtasks = [];
+    window.__heapPeak = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    setInterval(() => {
+      const m = performance.memory;
+      if (m && m.usedJSHeapSize > window.__heapPeak) window.__heapPeak = m.usedJSHeapSize;
+    }, 50);
+  });
+  await page.goto(base);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  // Warm the worker and its wasm hasher on a tiny file so start-up isn't billed to the import.
+  await page.getByRole('button', { name: '+ Dataset cell' }).click();
+  await page.getByLabel('Choose CSV file').last().setInputFiles({ name: 'warm.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
+  await page.getByText('Stored as version 1 of "warm"').waitFor();
+  await page.getByRole('button', { name: '+ Dataset cell' }).click();
+
+  const rssBefore = chromiumRss();
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, chromiumRss());
+  }, 100);
+  const t0 = await page.evaluate(() => {
+    window.__longtasks = [];
+    window.__heapPeak = 0;
+    return performance.now();
+  });
+  await page.getByLabel('Choose CSV file').last().setInputFiles(csvPath);
+  await page.getByText('Stored as version 1 of "heart-full"').waitFor({ timeout: 300_000 });
+  clearInterval(sampler);
+  const timing = await page.evaluate((start) => {
+    const m = performance.getEntriesByName('labbook:import', 'measure').at(-1);
+    const worker = performance.getEntriesByName('labbook:import-worker', 'measure').at(-1);
+    const save = performance.getEntriesByName('labbook:import-save', 'measure').at(-1);
+    return {
+      importMs: m ? m.duration : performance.now() - start,
+      workerMs: worker ? worker.duration : NaN,
+      saveMs: save ? save.duration : NaN,
+      longest: Math.max(0, ...window.__longtasks.filter((t) => t.start >= start).map((t) => t.duration)),
+      longCount: window.__longtasks.filter((t) => t.start >= start).length,
+      heapPeak: window.__heapPeak,
+    };
+  }, t0);
+  const cell = page.getByRole('region', { name: /^Cell 2: / });
+  const rows = Number((await cell.getByTestId('row-count').innerText()).replace(/,/g, ''));
+  const storedBytes = Number(await cell.getByTestId('stored-size').getAttribute('data-bytes'));
+
+  // Baseline: papaparse on the same File, in the same browser, no other work.
+  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules/papaparse/papaparse.min.js'), 'utf8') });
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'bench-papa';
+    input.setAttribute('aria-label', 'bench papaparse file');
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-papa', csvPath);
+  const papaRuns = [];
+  for (let i = 0; i < 2; i++) {
+    papaRuns.push(
+      await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const file = document.getElementById('bench-papa').files[0];
+            const start = performance.now();
+            let n = 0;
+            window.Papa.parse(file, {
+              step: () => {
+                n += 1;
+              },
+              complete: () => resolve({ ms: performance.now() - start, rows: n - 1 }),
+            });
+          }),
+      ),
+    );
+  }
+  const papa = Math.min(...papaRuns.map((r) => r.ms));
+  Object.assign(results, {
+    csvBytes,
+    rows,
+    importMs: timing.importMs,
+    workerMs: timing.workerMs,
+    saveMs: timing.saveMs,
+    rowsPerSecond: rows / (timing.importMs / 1000),
+    longestMainThreadTaskMs: timing.longest,
+    longTasks: timing.longCount,
+    peakMainHeapBytes: timing.heapPeak,
+    peakChromiumRssDeltaBytes: rssPeak - rssBefore,
+    storedBytes,
+    papaparseMs: papa,
+    papaparseRows: papaRuns[0].rows,
+    ratio: timing.importMs / papa,
+  });
+} finally {
+  await browser.close();
+  try {
+    process.kill(-server.pid);
+  } catch {
+    /* already gone */
+  }
+}
+
+const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${execFileSync(chromiumPath(), ['--version'], { encoding: 'utf8' }).trim()}`;
+const r = results;
+const lines = [
+  `Import benchmark: ${r.rows.toLocaleString('en-US')} rows x 18 columns, ${mb(r.csvBytes)} CSV`,
+  `machine: ${machine}`,
+  `  parse + hash + profile + store   ${r.importMs.toFixed(0)} ms  (${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s)`,
+  `    of which: worker (parse, hash, profile, encode) ${r.workerMs.toFixed(0)} ms, IndexedDB write ${r.saveMs.toFixed(0)} ms`,
+  `  bare papaparse parse (baseline)  ${r.papaparseMs.toFixed(0)} ms  (${r.papaparseRows.toLocaleString('en-US')} rows)`,
+  `  ratio import / papaparse         ${r.ratio.toFixed(2)}  (goal <= 1.5: ${r.ratio <= 1.5 ? 'met' : 'NOT met'})`,
+  `  longest main-thread task         ${r.longestMainThreadTaskMs > 0 ? `${r.longestMainThreadTaskMs.toFixed(0)} ms` : 'none over 50 ms'}  (${r.longTasks} long tasks; goal: none over 50 ms: ${r.longestMainThreadTaskMs <= 50 ? 'met' : 'NOT met'})`,
+  `  peak main-thread JS heap         ${mb(r.peakMainHeapBytes)}`,
+  `  peak Chromium RSS growth         ${mb(r.peakChromiumRssDeltaBytes)}  (all Chromium processes, worker included)`,
+  `  stored bytes / CSV bytes         ${mb(r.storedBytes)} / ${mb(r.csvBytes)} = ${(r.storedBytes / r.csvBytes).toFixed(2)}  (goal <= 1: ${r.storedBytes <= r.csvBytes ? 'met' : 'NOT met'})`,
+];
+console.log(lines.join('\n'));
+writeFileSync(join(out, 'import.json'), JSON.stringify({ machine, ...results }, null, 2));

@@ -1,0 +1,28 @@
+/**
+ * The bench page: holds the CSV input and the worker, and gives
+ * tests/bench/train.mjs one function to call. Progress lines go to the
+ * console (the bench prints them) and to the page.
+ */
+import * as Comlink from 'comlink';
+import type { BenchApi, BenchOptions, BenchResult } from './bench.worker';
+
+declare global {
+  interface Window {
+    runBench(opts: BenchOptions): Promise<BenchResult>;
+  }
+}
+
+const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
+worker.addEventListener('error', (e) => console.error(`[bench] worker error: ${e.message}`));
+const api = Comlink.wrap<BenchApi>(worker);
+const logEl = document.getElementById('log')!;
+
+window.runBench = async (opts: BenchOptions): Promise<BenchResult> => {
+  const file = (document.getElementById('csv') as HTMLInputElement).files?.[0];
+  if (!file) throw new Error('Choose the CSV file first.');
+  const log = (line: string) => {
+    console.log(`[bench] ${line}`);
+    logEl.append(`${line}\n`);
+  };
+  return api.run(file, opts, Comlink.proxy(log));
+};
