@@ -34,13 +34,14 @@ export interface TrainHooks {
   deviceLost?: () => string | null;
 }
 
-/** How long `auto` times each backend, at most (after a warm-up). */
+/** About how long `auto` spends timing one backend's step groups (after a warm-up). */
 export const MEASURE_MS = 300;
 
 /**
  * Milliseconds per training step of the run's model on the active backend:
- * two warm-up steps (shader compilation, first uploads), then steps in
- * growing groups with one read-back per group, as the loop itself syncs.
+ * two warm-up steps (shader compilation, first uploads), then groups of
+ * steps with one read-back per group, as the loop itself syncs; the median
+ * of three groups.
  */
 export async function measureStep(spec: ModelSpec, data: PreparedData, batchSize: number, optimizer: 'adam' | 'sgd', learningRate: number): Promise<number> {
   const rows = Math.min(batchSize, data.train.rows);
@@ -60,14 +61,22 @@ export async function measureStep(spec: ModelSpec, data: PreparedData, batchSize
   };
   try {
     await steps(2);
+    // Grow the group until it takes a measurable time, then take the median of three groups:
+    // these machines vary by up to 2x from moment to moment, and one slow group must not decide.
     let k = 2;
     for (;;) {
       const t0 = performance.now();
       await steps(k);
-      const ms = performance.now() - t0;
-      if (ms >= MEASURE_MS / 2 || k >= 64) return ms / k;
+      if (performance.now() - t0 >= MEASURE_MS / 3 || k >= 64) break;
       k *= 2;
     }
+    const times: number[] = [];
+    for (let g = 0; g < 3; g++) {
+      const t0 = performance.now();
+      await steps(k);
+      times.push((performance.now() - t0) / k);
+    }
+    return times.sort((a, b) => a - b)[1]!;
   } finally {
     idx.dispose();
     opt.dispose();
