@@ -67,12 +67,29 @@ function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   }
 }
 
-/** A network's variables and the math over them. Dispose it when done. */
+/** Where one weight tensor sits inside the flat parameter vector. */
+interface Segment {
+  offset: number;
+  shape: [number, number] | [number];
+  size: number;
+}
+
+/**
+ * A network's parameters and the math over them. Dispose it when done.
+ *
+ * Training updates ONE flat variable holding every kernel and bias, sliced
+ * per layer in the forward pass: the optimizer then runs its update once
+ * instead of once per weight tensor (Adam is ~16 kernels per variable, most
+ * of a small network's step on a GPU, where each kernel dispatch costs more
+ * than its arithmetic). The tf.Sequential's own variables receive the values
+ * by `syncModel()` before the model is saved.
+ */
 export class Network {
   readonly spec: ModelSpec;
   readonly model: tf.Sequential;
-  readonly kernels: tf.Variable[];
-  readonly biases: tf.Variable[];
+  readonly params: tf.Variable;
+  readonly #kernels: Segment[] = [];
+  readonly #biases: Segment[] = [];
 
   /**
    * Builds the network with seeded weights: He-uniform before ReLU / ELU,
@@ -85,6 +102,7 @@ export class Network {
     this.spec = spec;
     const sizes = [spec.inputs, ...spec.hidden, spec.outputs];
     const model = tf.sequential();
+    let offset = 0;
     for (let i = 1; i < sizes.length; i++) {
       const last = i === sizes.length - 1;
       model.add(
@@ -92,36 +110,58 @@ export class Network {
           units: sizes[i]!,
           inputShape: i === 1 ? [spec.inputs] : undefined,
           activation: last ? spec.head : spec.activation,
-          // Zeros here, seeded values below: TF.js initializers do not all honour a seed.
+          // Zeros here; the values come from the seeded parameter vector (TF.js initializers do not all honour a seed).
           kernelInitializer: 'zeros',
           biasInitializer: 'zeros',
           name: `dense_${i}`,
         }),
       );
+      const k = sizes[i - 1]! * sizes[i]!;
+      this.#kernels.push({ offset, shape: [sizes[i - 1]!, sizes[i]!], size: k });
+      offset += k;
+    }
+    for (let i = 1; i < sizes.length; i++) {
+      this.#biases.push({ offset, shape: [sizes[i]!], size: sizes[i]! });
+      offset += sizes[i]!;
     }
     this.model = model;
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    this.kernels = vars.filter((_, i) => i % 2 === 0);
-    this.biases = vars.filter((_, i) => i % 2 === 1);
+    const values = new Float32Array(offset);
     const rng = new Rng(deriveSeed(seed, 'init'));
-    this.kernels.forEach((k, i) => {
-      const fanIn = sizes[i]!;
-      const fanOut = sizes[i + 1]!;
+    this.#kernels.forEach((seg, i) => {
+      if (sizes.length === 2) return; // linear model: zeros
+      const [fanIn, fanOut] = seg.shape as [number, number];
       const hidden = i < sizes.length - 2;
-      if (sizes.length === 2) return; // linear model: zeros, already
       const he = hidden && (spec.activation === 'relu' || spec.activation === 'elu');
       const limit = he ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
-      const values = new Float32Array(fanIn * fanOut);
-      for (let j = 0; j < values.length; j++) values[j] = (rng.next() * 2 - 1) * limit;
-      tf.tidy(() => k.assign(tf.tensor2d(values, [fanIn, fanOut])));
+      for (let j = 0; j < seg.size; j++) values[seg.offset + j] = (rng.next() * 2 - 1) * limit;
     });
     const bias = spec.outputBias ?? [];
-    if (bias.length === spec.outputs) tf.tidy(() => this.biases[this.biases.length - 1]!.assign(tf.tensor1d(bias)));
+    if (bias.length === spec.outputs) values.set(bias, this.#biases[this.#biases.length - 1]!.offset);
+    const init = tf.tensor1d(values);
+    this.params = tf.variable(init, true, undefined, 'float32');
+    init.dispose();
+    this.syncModel();
   }
 
-  /** The trainable variables, in layer order (kernel, bias, kernel, bias…). */
+  /** The trainable variables: the one flat parameter vector. */
   get variables(): tf.Variable[] {
-    return this.kernels.flatMap((k, i) => [k, this.biases[i]!]);
+    return [this.params];
+  }
+
+  #view(seg: Segment): tf.Tensor {
+    return tf.reshape(tf.slice(this.params, [seg.offset], [seg.size]), seg.shape);
+  }
+
+  /** The kernels as tensors (call inside tf.tidy). */
+  get kernels(): tf.Tensor2D[] {
+    return this.#kernels.map((seg) => this.#view(seg) as tf.Tensor2D);
+  }
+
+  /** Copies the parameters into the tf.Sequential's layers (before saving or predicting with `model`). */
+  syncModel(): void {
+    tf.tidy(() => {
+      this.model.layers.forEach((layer, i) => layer.setWeights([this.#view(this.#kernels[i]!), this.#view(this.#biases[i]!)]));
+    });
   }
 
   /**
@@ -131,9 +171,9 @@ export class Network {
   logits(x: tf.Tensor2D, dropoutSeed?: number): tf.Tensor2D {
     return tf.tidy(() => {
       let h: tf.Tensor = x;
-      const last = this.kernels.length - 1;
-      this.kernels.forEach((k, i) => {
-        h = tf.add(tf.matMul(h as tf.Tensor2D, k as tf.Tensor2D), this.biases[i]!);
+      const last = this.#kernels.length - 1;
+      this.#kernels.forEach((seg, i) => {
+        h = tf.add(tf.matMul(h as tf.Tensor2D, this.#view(seg) as tf.Tensor2D), this.#view(this.#biases[i]!));
         if (i === last) return;
         h = activate(h, this.spec.activation);
         if (dropoutSeed !== undefined && this.spec.dropout > 0) {
@@ -181,7 +221,7 @@ export class Network {
   penalty(): tf.Scalar {
     return tf.tidy(() => {
       if (this.spec.l2 === 0) return tf.scalar(0);
-      return tf.mul(tf.addN(this.kernels.map((k) => tf.sum(tf.square(k)))), this.spec.l2) as tf.Scalar;
+      return tf.mul(tf.addN(this.#kernels.map((seg) => tf.sum(tf.square(this.#view(seg))))), this.spec.l2) as tf.Scalar;
     });
   }
 
@@ -196,6 +236,7 @@ export class Network {
   }
 
   dispose(): void {
+    this.params.dispose();
     this.model.dispose();
   }
 }

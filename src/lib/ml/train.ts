@@ -230,6 +230,7 @@ async function trainOn(
     splits.push(test);
     const evaluation = await evaluateSplit(net, test, data.target);
     emit({ type: 'stage', stage: 'saving', message: 'Saving the model…' });
+    net.syncModel();
     const artifacts = await saveToFiles(net.model);
     return { kind: 'completed', epochs: result.epochs, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, evaluation, artifacts };
   } finally {
