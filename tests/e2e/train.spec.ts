@@ -21,6 +21,8 @@ test('train on the sample dataset with the default settings: test metrics, curve
   expect(auc).toBeGreaterThan(0.75);
   expect(auc).toBeLessThanOrEqual(1);
   expect(await nb.metric(train, 'Test rows')).toBe(3000);
+  // 8.6% positives: the metrics that stay honest under imbalance come first.
+  await expect(train.getByRole('table', { name: 'Test metrics' }).getByRole('row').nth(1)).toContainText('Balanced accuracy');
   await expect(train.getByRole('table', { name: 'Classification report' }).getByRole('row', { name: /^Yes/ })).toBeVisible();
   await expect(train.getByRole('img', { name: /^Loss per epoch: train loss [\d.]+, validation loss [\d.]+ at epoch \d+/ })).toBeVisible();
   await expect(train.getByRole('img', { name: /^ROC AUC per epoch: / })).toBeVisible();
@@ -78,4 +80,19 @@ test('settings out of range are named before training, and nothing is stored', a
   await train.getByLabel('Learning rate').fill('10');
   await expect(train.getByRole('button', { name: 'Train model' })).toBeEnabled();
   await expect(nb.sidebar.getByRole('button', { name: 'Runs (0)' })).toBeVisible();
+});
+
+test('class weights and a tuned threshold: the rebalancing and the threshold against 0.5 are shown on test', async ({ page }) => {
+  const nb = new NotebookPage(page);
+  await nb.goto();
+  const train = await nb.trainCellOn(fixture('heart-small.csv'));
+  await train.getByLabel('Backend').selectOption('cpu');
+  await train.getByLabel('Class imbalance').selectOption('class-weights');
+  await train.getByLabel('Decision threshold').selectOption('max-f1');
+  await nb.train(train);
+  await expect(train.getByTestId('imbalance-note')).toHaveText(/^Balanced class weights: 'No' rows weigh 0\.\d\d, 'Yes' rows weigh \d+\.\d\d\.$/);
+  const table = train.getByRole('table', { name: /^Decision threshold: Threshold [\d.e-]+ maximizes F1 on the validation split/ });
+  await expect(table.getByRole('row')).toHaveCount(3);
+  await expect(table.getByRole('row').nth(1)).toContainText('0.5 (default)');
+  await expect(table.getByRole('row').nth(2)).toContainText('(chosen)');
 });

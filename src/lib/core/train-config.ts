@@ -13,6 +13,8 @@ export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu';
 export type OptimizerName = 'adam' | 'sgd';
 export type Monitor = 'val_loss' | 'val_metric';
 export type Imputation = 'median' | 'mean';
+export type Imbalance = 'none' | 'class-weights' | 'oversample' | 'undersample' | 'smote';
+export type ThresholdRuleName = 'default' | 'max-f1' | 'target-recall';
 
 /** A run's full configuration: flat, plain JSON, stored with the run. */
 export interface TrainConfig {
@@ -40,16 +42,24 @@ export interface TrainConfig {
   impute: Imputation;
   missingIndicators: boolean;
   topK: number;
+  /** How the training split is rebalanced (classification only; validation and test keep the true distribution). */
+  imbalance: Imbalance;
+  /** Binary only: how the decision threshold is chosen on the validation split. */
+  thresholdRule: ThresholdRuleName;
+  targetRecall: number;
   seed: number;
   backend: BackendChoice;
 }
 
 type Key = keyof TrainConfig;
 
+const isClassification = (c: TrainConfig) => c.task !== 'regression';
+const isBinary = (c: TrainConfig) => c.task === 'binary';
+
 interface FieldBase<K extends Key> {
   key: K;
   label: string;
-  group: 'data' | 'model' | 'optimization' | 'split' | 'preprocessing' | 'run';
+  group: 'data' | 'model' | 'optimization' | 'split' | 'preprocessing' | 'imbalance' | 'run';
   help?: string;
   /** The field applies (is shown and validated) only when this holds. */
   when?: (c: TrainConfig) => boolean;
@@ -190,6 +200,36 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
   },
   { key: 'missingIndicators', kind: 'boolean', label: 'Add missing-value indicators', group: 'preprocessing', defaultValue: false },
   { key: 'topK', kind: 'number', label: 'Top categories kept (rest → “other”)', group: 'preprocessing', integer: true, min: 1, max: 200, step: 1, defaultValue: 20 },
+  {
+    key: 'imbalance',
+    kind: 'choice',
+    label: 'Class imbalance',
+    group: 'imbalance',
+    options: [
+      { value: 'none', label: 'None' },
+      { value: 'class-weights', label: 'Class weights (balanced)' },
+      { value: 'oversample', label: 'Random oversampling' },
+      { value: 'undersample', label: 'Random undersampling' },
+      { value: 'smote', label: 'SMOTE (SMOTE-NC with categories)' },
+    ],
+    defaultValue: 'none',
+    help: 'Applied to the training split only; validation and test keep the true class shares.',
+    when: isClassification,
+  },
+  {
+    key: 'thresholdRule',
+    kind: 'choice',
+    label: 'Decision threshold',
+    group: 'imbalance',
+    options: [
+      { value: 'default', label: '0.5' },
+      { value: 'max-f1', label: 'Tuned: maximize F1 on validation' },
+      { value: 'target-recall', label: 'Tuned: reach a recall, best precision' },
+    ],
+    defaultValue: 'default',
+    when: isBinary,
+  },
+  { key: 'targetRecall', kind: 'number', label: 'Target recall', group: 'imbalance', integer: false, min: 0, minExclusive: true, max: 1, step: 0.05, defaultValue: 0.8, when: (c) => isBinary(c) && c.thresholdRule === 'target-recall' },
   { key: 'seed', kind: 'number', label: 'Seed', group: 'run', integer: true, min: 0, max: 2 ** 31 - 1, step: 1, defaultValue: 42 },
   {
     key: 'backend',
@@ -305,6 +345,9 @@ export function validateTrainConfig(config: TrainConfig, schema: readonly Column
   const sum = config.trainFraction + config.validationFraction + config.testFraction;
   if (issues.every((i) => !i.key.endsWith('Fraction')) && Math.abs(sum - 1) > 1e-9) {
     issues.push({ key: 'testFraction', message: `Train, validation and test shares must add up to 1 (they add up to ${+sum.toFixed(6)}).` });
+  }
+  if (config.task === 'binary' && config.thresholdRule !== 'default' && config.validationFraction === 0) {
+    issues.push({ key: 'validationFraction', message: 'Tuning the decision threshold needs a validation share above 0.' });
   }
   if (config.earlyStopping && config.validationFraction === 0) {
     issues.push({ key: 'validationFraction', message: 'Early stopping needs a validation share above 0.' });

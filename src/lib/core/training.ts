@@ -8,6 +8,14 @@ import type { TargetSpec } from './target';
 import type { ClassificationMetrics } from './metrics-classification';
 import type { RegressionMetrics } from './metrics-regression';
 import type { ChunkLayout, ColumnSchema } from './types';
+import type { ThresholdChoice } from './threshold';
+
+/** A binary run's tuned decision threshold, and what it changes on the test split against 0.5. */
+export interface ThresholdReport {
+  choice: ThresholdChoice;
+  /** Positive-class precision, recall and F1 on the test split at 0.5 and at the chosen threshold. */
+  test: { threshold: number; precision: number; recall: number; f1: number }[];
+}
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -131,6 +139,10 @@ export interface TrainResult {
   target: TargetSpec;
   inputSchema: InputSchemaColumn[];
   evaluation: Evaluation;
+  /** Binary runs with a tuned threshold; the evaluation above uses the chosen threshold. */
+  threshold: ThresholdReport | null;
+  /** How the training split was rebalanced, for the screen (null: not at all). */
+  imbalanceNote: string | null;
   artifacts: ModelArtifactsFiles;
   durationMs: number;
 }

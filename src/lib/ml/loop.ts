@@ -52,21 +52,25 @@ export interface DeviceSplit {
   /** The encoded target on the host, for the metrics. */
   yHost: Float32Array;
   rows: number;
+  /** Per-row loss weights (class weights), training split only. */
+  w?: tf.Tensor1D;
 }
 
 /** Uploads a split once; the loop gathers batches from it on the device. */
-export function toDevice(split: SplitData, cols: number, classes: boolean): DeviceSplit {
+export function toDevice(split: SplitData, cols: number, classes: boolean, weights: Float32Array | null = null): DeviceSplit {
   return tf.tidy(() => ({
-    x: tf.tensor2d(split.x, [split.rows, cols]),
-    y: classes ? tf.tensor1d(Int32Array.from(split.y), 'int32') : tf.tensor2d(split.y, [split.rows, 1]),
-    yHost: split.y,
+    x: tf.tensor2d(split.x.subarray(0, split.rows * cols), [split.rows, cols]),
+    y: classes ? tf.tensor1d(Int32Array.from(split.y.subarray(0, split.rows)), 'int32') : tf.tensor2d(split.y.subarray(0, split.rows), [split.rows, 1]),
+    yHost: split.y.subarray(0, split.rows),
     rows: split.rows,
+    ...(weights ? { w: tf.tensor1d(weights.subarray(0, split.rows)) } : {}),
   }));
 }
 
 export function disposeSplit(s: DeviceSplit): void {
   s.x.dispose();
   s.y.dispose();
+  s.w?.dispose();
 }
 
 /** The optimizer of a run. */
@@ -83,11 +87,14 @@ export function trainStep(net: Network, opt: tf.Optimizer, data: DeviceSplit, id
   return tf.tidy(() => {
     const xb = tf.gather(data.x, idx) as tf.Tensor2D;
     const yb = tf.gather(data.y, idx);
+    const wb = data.w ? tf.gather(data.w, idx) : null;
     const n = idx.shape[0];
     let sum: tf.Scalar | null = null;
     opt.minimize(
       () => {
-        const rows = net.rowLoss(net.logits(xb, dropoutSeed), yb);
+        const unweighted = net.rowLoss(net.logits(xb, dropoutSeed), yb);
+        // Class weights scale each row's loss (scikit-learn's class_weight); the mean stays over rows.
+        const rows = wb ? tf.mul(unweighted, wb) : unweighted;
         if (net.spec.l2 === 0) {
           // No penalty: skip its kernels and the upload of a zero every step (each kernel counts on a GPU).
           sum = tf.keep(tf.sum(rows) as tf.Scalar);

@@ -83,14 +83,14 @@ export async function epochMetric(net: Network, split: DeviceSplit, metric: Main
 }
 
 /** The test-split evaluation of a trained network. */
-export async function evaluateSplit(net: Network, split: DeviceSplit, target: TargetSpec): Promise<Evaluation> {
-  const { outputs } = await predictSplit(net, split);
+export async function evaluateSplit(net: Network, split: DeviceSplit, target: TargetSpec, threshold = 0.5, known?: Float32Array): Promise<Evaluation> {
+  const outputs = known ?? (await predictSplit(net, split)).outputs;
   if (target.task === 'regression') {
     const yTrue = unscaleTarget(target, split.yHost);
     const yPred = unscaleTarget(target, outputs);
     return { task: 'regression', ...regressionMetrics(yTrue, yPred) };
   }
   const k = target.classes.length;
-  const m = classificationMetrics(toClassIndices(split.yHost), toProbabilities(outputs, k), target.classes);
+  const m = classificationMetrics(toClassIndices(split.yHost), toProbabilities(outputs, k), target.classes, { threshold });
   return m;
 }

@@ -17,11 +17,15 @@ import type {
   TrainEvent,
   TrainOutcome,
   TrainRequest,
+  ThresholdReport,
 } from '../core/training';
 import { chooseBackend, fallbacksAfter, type BackendHost } from './backends';
 import { disposeSplit, makeOptimizer, toDevice, trainLoop, trainStep, type DeviceSplit } from './loop';
 import { Network, modelSpecOf, type ModelSpec } from './model';
-import { evaluateSplit } from './predict';
+import { evaluateSplit, predictSplit } from './predict';
+import { scoresAt, tuneThreshold, type ThresholdRule } from '../core/threshold';
+import { applyStrategy, categoricalBlocksOf } from '../core/resample';
+import { deriveSeed } from '../core/random';
 import { saveToFiles } from './io';
 
 export interface TrainHooks {
@@ -113,7 +117,26 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
     emit({ type: 'stage', stage: 'loading', message: `Reading ${request.dataset.rows.toLocaleString('en-US')} rows…` });
     const columns = await decodeColumns(request.dataset, [config.target, ...config.features]);
     emit({ type: 'stage', stage: 'preparing', message: 'Splitting and fitting the preprocessing on the training rows…' });
-    const data = prepareData(config, columns);
+    const prepared = prepareData(config, columns);
+    let data = prepared;
+    let weights: Float32Array | null = null;
+    let imbalanceNote: string | null = null;
+    if (prepared.target.task === 'classification' && config.imbalance !== 'none') {
+      // The training split only: validation and test keep the true class shares, so their metrics stay honest.
+      const applied = applyStrategy(
+        config.imbalance,
+        prepared.train,
+        prepared.featureNames.length,
+        prepared.target.classes.length,
+        deriveSeed(config.seed, 'imbalance'),
+        categoricalBlocksOf(prepared.featureNames, prepared.preprocessing),
+        prepared.target.classes,
+      );
+      data = { ...prepared, train: applied.split };
+      weights = applied.weights;
+      imbalanceNote = applied.note;
+      emit({ type: 'notice', message: applied.note });
+    }
     sizes = data.sizes;
     emit({ type: 'prepared', sizes: data.sizes, featureNames: data.featureNames, mainMetric: data.mainMetric });
     for (const message of data.notices) emit({ type: 'notice', message });
@@ -128,7 +151,7 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
     for (const f of backend.fallbacks) emit({ type: 'notice', message: f });
 
     for (;;) {
-      const attempt: Attempt = await trainOn(data, spec, request, hooks, emit, backend.used);
+      const attempt: Attempt = await trainOn(data, spec, request, hooks, emit, backend.used, weights);
       epochs = attempt.epochs;
       if (attempt.kind !== 'completed') {
         if (attempt.kind === 'cancelled') return fail('cancelled', `Cancelled by the user after ${epochs.length} epochs.`);
@@ -157,6 +180,8 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
           target: data.target,
           inputSchema: data.inputSchema,
           evaluation: attempt.evaluation,
+          threshold: attempt.threshold,
+          imbalanceNote,
           artifacts: attempt.artifacts,
           durationMs: performance.now() - started,
         },
@@ -177,6 +202,7 @@ type Attempt =
       bestEpoch: number;
       stoppedEarly: boolean;
       evaluation: Evaluation;
+      threshold: ThresholdReport | null;
       artifacts: ModelArtifactsFiles;
     }
   | { kind: 'lost' | 'cancelled' | 'failed'; message: string; epochs: EpochRecord[] };
@@ -188,6 +214,7 @@ async function trainOn(
   hooks: TrainHooks,
   emit: (e: TrainEvent) => void,
   used: BackendName,
+  weights: Float32Array | null,
 ): Promise<Attempt> {
   const { config } = request;
   const cols = data.featureNames.length;
@@ -195,7 +222,7 @@ async function trainOn(
   const splits: DeviceSplit[] = [];
   const net = new Network(spec, config.seed);
   try {
-    const train = toDevice(data.train, cols, classes);
+    const train = toDevice(data.train, cols, classes, weights);
     splits.push(train);
     const validation = data.validation.rows > 0 ? toDevice(data.validation, cols, classes) : null;
     if (validation) splits.push(validation);
@@ -228,11 +255,23 @@ async function trainOn(
     emit({ type: 'stage', stage: 'evaluating', message: `Evaluating on ${data.sizes.test.toLocaleString('en-US')} test rows…` });
     const test = toDevice(data.test, cols, classes);
     splits.push(test);
-    const evaluation = await evaluateSplit(net, test, data.target);
+    let threshold: ThresholdReport | null = null;
+    let evaluation: Evaluation;
+    if (spec.head === 'sigmoid' && config.task === 'binary' && config.thresholdRule !== 'default' && validation) {
+      // Tuned on validation, never on test; test then reports both 0.5 and the chosen threshold.
+      const rule: ThresholdRule = config.thresholdRule === 'max-f1' ? { kind: 'max-f1' } : { kind: 'target-recall', recall: config.targetRecall };
+      const choice = tuneThreshold(validation.yHost, (await predictSplit(net, validation)).outputs, rule);
+      const testOutputs = (await predictSplit(net, test)).outputs;
+      threshold = { choice, test: [0.5, choice.threshold].map((t) => ({ threshold: t, ...scoresAt(test.yHost, testOutputs, t) })) };
+      emit({ type: 'notice', message: choice.note });
+      evaluation = await evaluateSplit(net, test, data.target, choice.threshold, testOutputs);
+    } else {
+      evaluation = await evaluateSplit(net, test, data.target);
+    }
     emit({ type: 'stage', stage: 'saving', message: 'Saving the model…' });
     net.syncModel();
     const artifacts = await saveToFiles(net.model);
-    return { kind: 'completed', epochs: result.epochs, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, evaluation, artifacts };
+    return { kind: 'completed', epochs: result.epochs, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, evaluation, threshold, artifacts };
   } finally {
     splits.forEach(disposeSplit);
     net.dispose();

@@ -230,6 +230,8 @@ export class TrainingJob {
       preprocessing: r.preprocessing,
       target: r.target,
       evaluation: r.evaluation,
+      threshold: r.threshold,
+      imbalanceNote: r.imbalanceNote,
     };
     const files = modelFiles(r, {
       runId: run.id,

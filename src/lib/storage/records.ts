@@ -1,4 +1,5 @@
 /** Shapes of the stored records. Pure types, shared by storage and state. */
+import type { ThresholdReport } from '../core/training';
 import type {
   ChunkLayout,
   ColumnSchema,
@@ -104,6 +105,10 @@ export interface RunRecord {
   preprocessing: PreprocessSpec | null;
   target: TargetSpec | null;
   evaluation: Evaluation | null;
+  /** Binary runs with a tuned decision threshold (absent in runs stored before it existed). */
+  threshold?: ThresholdReport | null;
+  /** How the training split was rebalanced, when it was. */
+  imbalanceNote?: string | null;
   /** Manifest hash of the model version it produced. */
   modelVersionId: string | null;
 }

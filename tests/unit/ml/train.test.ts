@@ -151,6 +151,45 @@ describe('runTraining on the cpu backend', () => {
     expect(reg.result.mainMetric).toBe('rmse');
   });
 
+  it('tunes the decision threshold on validation, uses it on test, and keeps 0.5 for comparison', async () => {
+    const ds = await source(separableCsv(600));
+    const out = await train(ds, config(ds, { thresholdRule: 'max-f1', epochs: 5 }));
+    if (out.status !== 'completed' || out.result.evaluation.task === 'regression') throw new Error('run failed');
+    const t = out.result.threshold!;
+    expect(t.choice.rule).toEqual({ kind: 'max-f1' });
+    expect(out.result.evaluation.threshold).toBe(t.choice.threshold);
+    expect(t.test.map((x) => x.threshold)).toEqual([0.5, t.choice.threshold]);
+    expect(t.choice.f1).toBeGreaterThan(0.9);
+    const plain = await train(ds, config(ds, { epochs: 5 }));
+    if (plain.status !== 'completed') throw new Error('run failed');
+    expect(plain.result.threshold).toBeNull();
+  });
+
+  it('rebalances the training split only: validation and test rows and their class shares stay as they were', async () => {
+    // About 10% positives.
+    const rng = new Rng(11);
+    const lines = ['a,b,colour,label'];
+    for (let i = 0; i < 800; i++) {
+      const a = rng.next() * 4 - 2;
+      const b = rng.next() * 4 - 2;
+      lines.push(`${a.toFixed(3)},${b.toFixed(3)},${['red', 'blue'][rng.int(2)]},${a + b > 2 ? 'yes' : 'no'}`);
+    }
+    const ds = await source(lines.join('\n'));
+    const base = { ...defaultTrainConfig(ds.hash, 'label', 'binary', ['a', 'b', 'colour']), backend: 'cpu' as const, epochs: 3, batchSize: 64 };
+    const runs = new Map<string, Awaited<ReturnType<typeof train>>>();
+    for (const imbalance of ['none', 'class-weights', 'oversample', 'undersample', 'smote'] as const) runs.set(imbalance, await train(ds, { ...base, imbalance }));
+    const none = runs.get('none')!;
+    if (none.status !== 'completed' || none.result.evaluation.task === 'regression') throw new Error('run failed');
+    for (const [name, out] of runs) {
+      if (out.status !== 'completed' || out.result.evaluation.task === 'regression') throw new Error(`${name} failed`);
+      expect(out.result.sizes).toEqual(none.result.sizes);
+      // Same test rows, same true classes: the support per class does not move.
+      expect(out.result.evaluation.report.perClass.map((r) => r.support)).toEqual(none.result.evaluation.report.perClass.map((r) => r.support));
+      if (name !== 'none') expect(out.result.imbalanceNote).toBeTruthy();
+    }
+    expect(none.result.imbalanceNote).toBeNull();
+  });
+
   it('falls back to the next backend and says why when the device is lost mid-run', async () => {
     const ds = await source(separableCsv(300));
     const host: TrainHooks['host'] = { activate: () => tf.setBackend('cpu'), adapter: async () => null };
