@@ -16,6 +16,8 @@ test('train on the sample dataset with the default settings: test metrics, curve
   await expect(train.getByLabel('Backend')).toHaveValue('auto');
   await expect(train.getByRole('checkbox', { name: /^BMI/ })).toBeChecked();
   await expect(train.getByTestId('split-preview')).toHaveText('Split: 14,000 train · 3,000 validation · 3,000 test rows');
+  await expect(train.getByTestId('class-balance')).toContainText(/imbalance ratio \d+\.\d\d : 1/);
+  await expect(train.getByTestId('train-imbalance-warning')).toContainText(/“Yes” is only \d\.\d% of rows/);
   await nb.train(train);
   const auc = await nb.metric(train, 'ROC AUC');
   expect(auc).toBeGreaterThan(0.75);
