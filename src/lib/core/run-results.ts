@@ -76,6 +76,8 @@ export const HEADLINE_LABELS: Record<string, string> = {
   mae: 'MAE',
   rmse: 'RMSE',
   r2: 'R²',
+  minorityRecall: 'Minority recall',
+  minorityF1: 'Minority F1',
 };
 
 /** Tolerance of "the same metrics" for a reproduced run (the issue's 1e-6 on cpu and wasm). */
@@ -101,4 +103,31 @@ export function compareMetrics(original: Evaluation, reproduced: Evaluation, tol
     return { metric, original: x, reproduced: y, difference, same: bothNaN || difference <= tolerance };
   });
   return { same: original.task === reproduced.task && rows.every((r) => r.same), rows };
+}
+
+/** Metrics a sweep ranks runs by: the headline ones plus, for binary runs, the minority class's recall and F1. */
+export function sweepMetrics(e: Evaluation): Record<string, number> {
+  const out = headlineMetrics(e);
+  if (e.task === 'binary' && e.minorityClass !== null) {
+    const row = e.report.perClass.find((r) => r.label === e.minorityClass);
+    if (row) {
+      out.minorityRecall = row.recall;
+      out.minorityF1 = row.f1;
+    }
+  }
+  return out;
+}
+
+/** Metrics where a smaller value is better. */
+export const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['logLoss', 'mae', 'rmse']);
+
+/** Index of the best value by `metric` (NaN never wins; the first on a tie), or -1 when none is a number. */
+export function bestIndex(values: readonly (number | undefined)[], metric: string): number {
+  const lower = LOWER_IS_BETTER.has(metric);
+  let best = -1;
+  values.forEach((v, i) => {
+    if (v === undefined || !Number.isFinite(v)) return;
+    if (best < 0 || (lower ? v < values[best]! : v > values[best]!)) best = i;
+  });
+  return best;
 }

@@ -24,7 +24,7 @@ import { disposeSplit, makeOptimizer, toDevice, trainLoop, trainStep, type Devic
 import { Network, modelSpecOf, type ModelSpec } from './model';
 import { evaluateSplit, predictSplit } from './predict';
 import { scoresAt, tuneThreshold, type ThresholdRule } from '../core/threshold';
-import { applyStrategy, categoricalBlocksOf } from '../core/resample';
+import { applyStrategy, categoricalBlocksOf, classCounts } from '../core/resample';
 import { deriveSeed } from '../core/random';
 import { saveToFiles } from './io';
 
@@ -89,6 +89,16 @@ export async function measureStep(spec: ModelSpec, data: PreparedData, batchSize
   }
 }
 
+/** Class counts of the training rows as the loss sees them (weighted when there are class weights). */
+function effectiveCounts(data: PreparedData, weights: Float32Array | null): number[] {
+  if (data.target.task !== 'classification') return [];
+  const k = data.target.classes.length;
+  if (!weights) return classCounts(data.train.y.subarray(0, data.train.rows), k);
+  const sums = new Array<number>(k).fill(0);
+  for (let i = 0; i < data.train.rows; i++) sums[data.train.y[i]!]! += weights[i]!;
+  return sums;
+}
+
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -140,7 +150,9 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
     sizes = data.sizes;
     emit({ type: 'prepared', sizes: data.sizes, featureNames: data.featureNames, mainMetric: data.mainMetric });
     for (const message of data.notices) emit({ type: 'notice', message });
-    const spec = modelSpecOf(config, data.featureNames.length, data.outputs, data.target.task === 'classification' ? data.target.counts : []);
+    // The output bias starts at the class prior of what training will actually see: after resampling its
+    // counts, with class weights the weighted counts (balanced), else the split's own counts.
+    const spec = modelSpecOf(config, data.featureNames.length, data.outputs, effectiveCounts(data, weights));
     if (hooks.isCancelled?.()) return fail('cancelled', 'Cancelled before training started.');
 
     emit({ type: 'stage', stage: 'choosing-backend', message: config.backend === 'auto' ? 'Timing the backends on this model…' : `Starting ${config.backend}…` });

@@ -8,6 +8,7 @@ import * as modelsRepo from '../storage/models';
 import type { AliasEventRecord, ModelVersionRecord, RunRecord } from '../storage/records';
 import type { ModelWithVersions } from '../storage/models';
 import { TrainingJob, STALE_MS, aliveRunIds } from './training.svelte';
+import { SweepJob } from './sweep.svelte';
 import { formatMetric, metricLabel } from '../core/charts-training';
 import type { MainMetric } from '../core/training';
 import type { TrainConfig } from '../core/train-config';
@@ -20,6 +21,8 @@ export class RecordsState {
   // A cache of job objects (each holds its own rune state); templates never read the map itself.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #jobs = new Map<string, TrainingJob>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #sweeps = new Map<string, SweepJob>();
   readonly #afterRun: (run: RunRecord) => Promise<void>;
 
   /** `afterRun` runs after any run is stored (to link it from its cell, refresh storage figures…). */
@@ -70,6 +73,22 @@ export class RecordsState {
       this.#jobs.set(key, job);
     }
     return job;
+  }
+
+  /** The sweep state of a train cell. */
+  sweep(key: string): SweepJob {
+    let sweep = this.#sweeps.get(key);
+    if (!sweep) {
+      sweep = new SweepJob();
+      this.#sweeps.set(key, sweep);
+    }
+    return sweep;
+  }
+
+  /** The runs of a sweep, in the order they ran. */
+  sweepRuns(sweepId: string | null): RunRecord[] {
+    if (!sweepId) return [];
+    return this.runs.filter((r) => r.sweepId === sweepId).sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /** Re-runs a run with its identical config; the new run records which run it reproduces. */

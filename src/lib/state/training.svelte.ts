@@ -49,6 +49,7 @@ export interface StartOptions {
   cellId: string | null;
   modelName: string;
   reproducesRunId?: string | null;
+  sweepId?: string | null;
 }
 
 export class TrainingJob {
@@ -104,6 +105,7 @@ export class TrainingJob {
         notes: '',
         tags: [],
         reproducesRunId: options.reproducesRunId ?? null,
+        sweepId: options.sweepId ?? null,
         createdAt: now,
         heartbeatAt: now,
         endedAt: null,

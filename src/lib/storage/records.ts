@@ -90,6 +90,8 @@ export interface RunRecord {
   tags: string[];
   /** The run this one was started to reproduce. */
   reproducesRunId: string | null;
+  /** The sweep this run belongs to (absent in runs stored before sweeps existed). */
+  sweepId?: string | null;
   createdAt: number;
   /** Last sign of life from the training tab; stale running runs become 'interrupted'. */
   heartbeatAt: number;

@@ -90,6 +90,14 @@ export class NotebookPage {
     return train;
   }
 
+  /** Opens the bundled sample in a new dataset cell and adds a train cell under it. */
+  async trainCellOnSample(): Promise<Locator> {
+    const data = await this.addCell('Dataset');
+    await data.getByRole('button', { name: 'Open sample dataset' }).click();
+    await this.expectStored(data, 1);
+    return this.addCell('Train');
+  }
+
   /** Starts training in a train cell and waits for the run's final status. */
   async train(cell: Locator, status = 'completed', timeout = 120_000): Promise<void> {
     await cell.getByRole('button', { name: 'Train model' }).click();
