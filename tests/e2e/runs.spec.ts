@@ -70,7 +70,7 @@ test('Reproduce re-runs the identical config and shows the same metrics', async 
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
   await train.getByLabel('Backend').selectOption('wasm');
   await train.getByLabel('Model', { exact: true }).selectOption('mlp');
-  await train.getByLabel('Hidden layers (units, comma-separated)').fill('16, 8');
+  await train.getByLabel('Hidden layers (units, comma-separated)', { exact: true }).fill('16, 8');
   await train.getByLabel('Dropout').fill('0.2');
   await train.getByLabel('Epochs', { exact: true }).fill('4');
   await nb.train(train);

@@ -70,13 +70,13 @@ test('settings out of range are named before training, and nothing is stored', a
   const nb = new NotebookPage(page);
   await nb.goto();
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
-  await train.getByLabel('Learning rate').fill('0');
+  await train.getByLabel('Learning rate', { exact: true }).fill('0');
   await expect(train.getByRole('alert')).toContainText('Learning rate must be more than 0.');
   await expect(train.getByRole('button', { name: 'Train model' })).toBeDisabled();
   await train.getByLabel('Test share').fill('0.3');
   await expect(train.getByRole('alert')).toContainText('Train, validation and test shares must add up to 1 (they add up to 1.15).');
   await train.getByLabel('Test share').fill('0.15');
-  await train.getByLabel('Learning rate').fill('10');
+  await train.getByLabel('Learning rate', { exact: true }).fill('10');
   await expect(train.getByRole('button', { name: 'Train model' })).toBeEnabled();
   await expect(nb.sidebar.getByRole('button', { name: 'Runs (0)' })).toBeVisible();
 });
@@ -86,8 +86,8 @@ test('class weights and a tuned threshold: the rebalancing and the threshold aga
   await nb.goto();
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
   await train.getByLabel('Backend').selectOption('cpu');
-  await train.getByLabel('Class imbalance').selectOption('class-weights');
-  await train.getByLabel('Decision threshold').selectOption('max-f1');
+  await train.getByLabel('Class imbalance', { exact: true }).selectOption('class-weights');
+  await train.getByLabel('Decision threshold', { exact: true }).selectOption('max-f1');
   await nb.train(train);
   await expect(train.getByTestId('imbalance-note')).toHaveText(/^Balanced class weights: 'No' rows weigh 0\.\d\d, 'Yes' rows weigh \d+\.\d\d\.$/);
   const table = train.getByRole('table', { name: /^Decision threshold: Threshold [\d.e-]+ maximizes F1 on the validation split/ });

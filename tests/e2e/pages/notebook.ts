@@ -108,7 +108,7 @@ export class NotebookPage {
   async startLongRun(cell: Locator): Promise<void> {
     await cell.getByLabel('Backend').selectOption('cpu');
     await cell.getByLabel('Epochs', { exact: true }).fill('1000');
-    await cell.getByLabel('Batch size').fill('4');
+    await cell.getByLabel('Batch size', { exact: true }).fill('4');
     await cell.getByLabel('Early stopping').uncheck();
     await cell.getByRole('button', { name: 'Train model' }).click();
     await expect(cell.getByRole('progressbar', { name: 'Training progress' })).toHaveAttribute('aria-valuetext', /Epoch \d+ of 1000/);
