@@ -174,6 +174,12 @@ else {
     `    test ROC AUC ${q.testAuc.toFixed(4)}  vs Bayes AUC of the true p(x) ${reference.bayesAuc.toFixed(4)}: gap (Bayes - test) ${gap.toFixed(4)}  (goal within 0.01: ${Math.abs(gap) <= 0.01 ? 'met' : 'NOT met'})`,
   );
 }
+if (r.smote) {
+  const sm = r.smote;
+  lines.push(
+    `  SMOTE-NC on the training split: ${sm.minorityRows.toLocaleString('en-US')} minority rows -> ${sm.syntheticRows.toLocaleString('en-US')} synthetic, ${sm.cols} inputs (${sm.categoricalBlocks} one-hot blocks): ${ms(sm.ms)}  (reference: imbalanced-learn's SMOTETomek reported at 63-76 s on 30k x 63)`,
+  );
+}
 lines.push(
   `  bench wall time ${(totalMs / 1000).toFixed(0)} s (build, import, all backends, auto, quality); 1-min load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (${cpus().length} cores)`,
 );

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { importCsv } from '../../../src/lib/core/importer';
 import { decodeColumns } from '../../../src/lib/core/dataset-source';
 import { prepareData, type PreparedData, type SplitData } from '../../../src/lib/core/prepare';
+import { applyStrategy, categoricalBlocksOf, classCounts as countClasses } from '../../../src/lib/core/resample';
 import { defaultFeatures, defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
 import { BACKEND_NAMES, type AdapterInfo, type BackendMeasurement, type BackendName, type DatasetSource } from '../../../src/lib/core/training';
 import { chooseBackend } from '../../../src/lib/ml/backends';
@@ -102,6 +103,8 @@ export interface BenchResult {
   combos: ComboResult[];
   auto: AutoResult[];
   quality: QualityResult | null;
+  /** SMOTE-NC over the full training split (every minority row up to the majority count). */
+  smote: { ms: number; minorityRows: number; syntheticRows: number; cols: number; categoricalBlocks: number; note: string };
 }
 
 type Log = (line: string) => void;
@@ -288,6 +291,21 @@ const api = {
     const prepareMs = performance.now() - t;
     log(`prepared ${data.sizes.train}/${data.sizes.validation}/${data.sizes.test} rows x ${data.featureNames.length} inputs in ${fmt(prepareMs)}`);
 
+    // SMOTE-NC on the whole training split, as a run with imbalance 'smote' does it.
+    const blocks = categoricalBlocksOf(data.featureNames, data.preprocessing);
+    const counts = countClasses(data.train.y.subarray(0, data.train.rows), 2);
+    const ts = performance.now();
+    const smoted = applyStrategy('smote', data.train, data.featureNames.length, 2, 42, blocks, ['No', 'Yes']);
+    const smote = {
+      ms: performance.now() - ts,
+      minorityRows: Math.min(...counts),
+      syntheticRows: smoted.split.rows - data.train.rows,
+      cols: data.featureNames.length,
+      categoricalBlocks: blocks.length,
+      note: smoted.note,
+    };
+    log(`smote: ${smote.note} in ${fmt(smote.ms)}`);
+
     const backends: BenchResult['backends'] = [];
     const combos: ComboResult[] = [];
     let adapter: AdapterInfo | null = null;
@@ -370,6 +388,7 @@ const api = {
       combos,
       auto,
       quality,
+      smote,
     };
   },
 };
