@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { importCsv } from '../src/lib/core/importer';
+import { blobChunks } from '../src/lib/core/blob-stream';
 import { reprofileColumn } from '../src/lib/core/reprofile';
 import { hashInWorker } from './hash-client';
 import { ImportError, type ImportOptions, type ImportProgress, type ImportResult } from '../src/lib/core/types';
@@ -13,19 +14,6 @@ export type ImportOutcome =
   | { ok: false; code: string; message: string };
 
 const jobs = new Map<string, AbortController>();
-
-async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
-  const reader = blob.stream().getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
 
 const api = {
   /** Imports a file; errors come back as values so their codes survive the worker boundary. */

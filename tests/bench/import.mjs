@@ -6,13 +6,14 @@
  * the same file as the baseline. Prints figures and ratios; never fails on
  * time. `--no-build` reuses the existing dist/.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.mjs';
+import { startPreview } from './preview.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, '.bench');
@@ -28,19 +29,8 @@ if (!existsSync(csvPath)) run('node', ['datasets/generate.mjs', '--full', '--out
 const csvBytes = statSync(csvPath).size;
 if (!process.argv.includes('--no-build')) run('npx', ['vite', 'build', '--logLevel', 'warn']);
 
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
-  cwd: root,
-  stdio: 'ignore',
-  detached: true,
-});
-const base = `http://127.0.0.1:${PORT}`;
-for (let i = 0; i < 100; i++) {
-  try {
-    if ((await fetch(base)).ok) break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const preview = await startPreview(root, PORT);
+const base = preview.base;
 
 /** Resident memory of every Chromium process, in bytes (renderer + GPU + browser). */
 function chromiumRss() {
@@ -156,11 +146,7 @@ try {
   });
 } finally {
   await browser.close();
-  try {
-    process.kill(-server.pid);
-  } catch {
-    /* already gone */
-  }
+  preview.stop();
 }
 
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;

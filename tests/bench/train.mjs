@@ -14,13 +14,14 @@
  * Prints figures and ratios and writes .bench/train.json; never fails on time.
  * `--no-build` reuses the last build of the bench app.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.mjs';
+import { startPreview } from './preview.mjs';
 import { createDataset, FULL_ROWS } from '../../datasets/generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -53,19 +54,8 @@ if (!process.argv.includes('--no-build') || !existsSync(join(appDist, 'index.htm
 // The quality reference: the expected AUC of the true p(x) that labelled this very file.
 const reference = createDataset({ rows: FULL_ROWS, seed: 42 }).meta;
 
-const server = spawn('npx', ['vite', 'preview', '--config', appConfig, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
-  cwd: root,
-  stdio: 'ignore',
-  detached: true,
-});
-const base = `http://127.0.0.1:${PORT}`;
-for (let i = 0; i < 100; i++) {
-  try {
-    if ((await fetch(base)).ok) break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const preview = await startPreview(root, PORT, ['--config', appConfig]);
+const base = preview.base;
 
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 const watchdog = setTimeout(() => {
@@ -87,11 +77,7 @@ try {
 } finally {
   clearTimeout(watchdog);
   await browser.close();
-  try {
-    process.kill(-server.pid);
-  } catch {
-    /* already gone */
-  }
+  preview.stop();
 }
 const totalMs = performance.now() - started;
 const loadAfter = loadavg()[0];

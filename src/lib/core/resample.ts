@@ -9,10 +9,11 @@
 import type { SplitData } from './prepare';
 import type { PreprocessSpec } from './preprocess';
 import { Rng, deriveSeed, permutation } from './random';
+import type { Imbalance } from './train-config';
 import { classFeatures, nearestNeighbours } from './knn';
 
 /** How training handles class imbalance. */
-export type ImbalanceStrategy = 'none' | 'class-weights' | 'oversample' | 'undersample' | 'smote';
+export type ImbalanceStrategy = Imbalance;
 
 /** Every strategy, in the order the UI lists them. */
 export const IMBALANCE_STRATEGIES: readonly ImbalanceStrategy[] = ['none', 'class-weights', 'oversample', 'undersample', 'smote'];

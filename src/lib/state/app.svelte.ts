@@ -39,12 +39,11 @@ export class AppState {
   #imports = new Map<string, ImportJob>();
   /** Runs, the registry and training jobs. */
   readonly records = new RecordsState(async (run) => {
-    // A run started from a cell is listed in that cell, even if the user switched notebooks meanwhile.
-    if (run.cellId && this.notebook?.cells.some((c) => c.id === run.cellId && c.kind === 'train')) {
-      const cell = this.notebook.cells.find((c) => c.id === run.cellId);
-      if (cell?.kind === 'train' && !cell.config.runIds.includes(run.id)) {
-        this.notebook.updateConfig<'train'>(cell.id, { runIds: [...cell.config.runIds, run.id] });
-      }
+    // A run started from a cell is listed in that cell (when its notebook is the open one).
+    const nb = this.notebook;
+    const cell = run.cellId ? nb?.cells.find((c) => c.id === run.cellId) : undefined;
+    if (nb && cell?.kind === 'train' && !cell.config.runIds.includes(run.id)) {
+      nb.updateConfig<'train'>(cell.id, { runIds: [...cell.config.runIds, run.id] });
     }
     await this.refreshStorage();
   });

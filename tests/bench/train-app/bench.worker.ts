@@ -6,6 +6,7 @@
  * Everything is measured here; tests/bench/train.mjs prints it.
  */
 import * as Comlink from 'comlink';
+import { blobChunks } from '../../../src/lib/core/blob-stream';
 import * as tf from '@tensorflow/tfjs';
 import { importCsv } from '../../../src/lib/core/importer';
 import { decodeColumns } from '../../../src/lib/core/dataset-source';
@@ -108,19 +109,6 @@ export interface BenchResult {
 }
 
 type Log = (line: string) => void;
-
-async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
-  const reader = blob.stream().getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const fmt = (ms: number) => `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`;
