@@ -15,7 +15,7 @@ import {
   utf8,
   type ModelFileInput,
 } from './model-manifest';
-import type { Evaluation, TrainResult } from './training';
+import type { EvaluationSummary, TrainResult } from './training';
 import type { TrainConfig } from './train-config';
 
 /** Where a model version came from; stored as lineage.json inside the version (so its hash covers it). */
@@ -62,7 +62,7 @@ function finiteOnly(value: unknown): unknown {
 }
 
 /** The numbers a run is summed up by in lists and compared by when reproduced. */
-export function headlineMetrics(e: Evaluation): Record<string, number> {
+export function headlineMetrics(e: EvaluationSummary): Record<string, number> {
   if (e.task === 'regression') return { mae: e.mae, rmse: e.rmse, r2: e.r2 };
   return { accuracy: e.accuracy, balancedAccuracy: e.balancedAccuracy, logLoss: e.logLoss, rocAuc: e.rocAuc, averagePrecision: e.averagePrecision };
 }
@@ -92,7 +92,7 @@ export interface MetricComparison {
 }
 
 /** Compares two runs' test metrics: same when every headline metric differs by at most `tolerance` (NaN equals NaN). */
-export function compareMetrics(original: Evaluation, reproduced: Evaluation, tolerance = REPRODUCE_TOLERANCE): { same: boolean; rows: MetricComparison[] } {
+export function compareMetrics(original: EvaluationSummary, reproduced: EvaluationSummary, tolerance = REPRODUCE_TOLERANCE): { same: boolean; rows: MetricComparison[] } {
   const a = headlineMetrics(original);
   const b = headlineMetrics(reproduced);
   const rows = Object.keys(a).map((metric) => {
@@ -106,7 +106,7 @@ export function compareMetrics(original: Evaluation, reproduced: Evaluation, tol
 }
 
 /** Metrics a sweep ranks runs by: the headline ones plus, for binary runs, the minority class's recall and F1. */
-export function sweepMetrics(e: Evaluation): Record<string, number> {
+export function sweepMetrics(e: EvaluationSummary): Record<string, number> {
   const out = headlineMetrics(e);
   if (e.task === 'binary' && e.minorityClass !== null) {
     const row = e.report.perClass.find((r) => r.label === e.minorityClass);

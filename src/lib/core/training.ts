@@ -5,8 +5,8 @@
 import type { TrainConfig } from './train-config';
 import type { PreprocessSpec } from './preprocess';
 import type { TargetSpec } from './target';
-import type { ClassificationMetrics } from './metrics-classification';
-import type { RegressionMetrics } from './metrics-regression';
+import type { ClassCurves, ClassificationMetrics } from './metrics-classification';
+import type { RegressionMetrics, ResidualSummary } from './metrics-regression';
 import type { ChunkLayout, ColumnSchema } from './types';
 import type { ThresholdChoice } from './threshold';
 
@@ -85,6 +85,40 @@ export interface SplitSizes {
 export type Evaluation =
   | ({ task: 'binary' | 'multiclass' } & Omit<ClassificationMetrics, 'task'>)
   | ({ task: 'regression' } & RegressionMetrics);
+
+/**
+ * An evaluation without its bulky parts: the ROC / precision-recall curves of
+ * a classifier, the residual sample of a regressor. Runs are listed and
+ * compared by these numbers; the curves are read only for the runs drawn.
+ */
+export type EvaluationSummary =
+  | ({ task: 'binary' | 'multiclass' } & Omit<ClassificationMetrics, 'task' | 'curves'>)
+  | ({ task: 'regression' } & Omit<RegressionMetrics, 'residuals'>);
+
+/** What `summarizeEvaluation` takes out of an evaluation. */
+export interface EvaluationCurves {
+  curves: ClassCurves[] | null;
+  residuals: ResidualSummary | null;
+}
+
+/** Splits an evaluation into its summary and its curves; `joinEvaluation` puts them back. */
+export function summarizeEvaluation(e: Evaluation): { summary: EvaluationSummary; parts: EvaluationCurves } {
+  if (e.task === 'regression') {
+    const { residuals, ...summary } = e;
+    return { summary, parts: { curves: null, residuals } };
+  }
+  const { curves, ...summary } = e;
+  return { summary, parts: { curves, residuals: null } };
+}
+
+/** The whole evaluation again, from its summary and curves (missing curves come back empty). */
+export function joinEvaluation(summary: EvaluationSummary, parts: EvaluationCurves | undefined): Evaluation {
+  if (summary.task === 'regression') {
+    const residuals = parts?.residuals ?? { mean: NaN, std: NaN, min: NaN, max: NaN, p05: NaN, p25: NaN, median: NaN, p75: NaN, p95: NaN, predicted: [], residual: [], sampled: false };
+    return { ...summary, residuals };
+  }
+  return { ...summary, curves: parts?.curves ?? [] };
+}
 
 /** A model's files as TF.js writes them: `model.json` (topology + weights manifest) and one weights file. */
 export interface ModelArtifactsFiles {

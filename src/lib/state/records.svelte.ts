@@ -5,17 +5,20 @@
  */
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
-import type { AliasEventRecord, ModelVersionRecord, RunRecord } from '../storage/records';
+import type { AliasEventRecord, ModelVersionRecord, RunDetailsRecord, RunRecord, RunSummaryRecord } from '../storage/records';
 import type { ModelWithVersions } from '../storage/models';
 import { TrainingJob, STALE_MS, aliveRunIds } from './training.svelte';
 import { SweepJob } from './sweep.svelte';
 import { formatMetric, metricLabel } from '../core/charts-training';
-import type { MainMetric } from '../core/training';
+import { summarizeEvaluation, type MainMetric } from '../core/training';
 import type { TrainConfig } from '../core/train-config';
 
 export class RecordsState {
-  runs = $state.raw<RunRecord[]>([]);
+  /** Every stored run's summary, newest first (epochs and curves load per run: see `details`). */
+  runs = $state.raw<RunSummaryRecord[]>([]);
   models = $state.raw<ModelWithVersions[]>([]);
+  /** False until the stored runs have been read once (they load after the notebook shows). */
+  loaded = $state(false);
   /** Runs found still "running" from a closed tab at start-up, now marked interrupted. */
   interruptedAtStart = $state(0);
   // A cache of job objects (each holds its own rune state); templates never read the map itself.
@@ -41,9 +44,68 @@ export class RecordsState {
     const [runs, models] = await Promise.all([runsRepo.listRuns(), modelsRepo.listModels()]);
     this.runs = runs;
     this.models = models;
+    this.loaded = true;
   }
 
-  run(id: string | null | undefined): RunRecord | undefined {
+  async refreshModels(): Promise<void> {
+    this.models = await modelsRepo.listModels();
+  }
+
+  /**
+   * Puts one stored run into the list (replacing its older copy, or first as the newest)
+   * without re-reading every run: the other runs keep their objects, so rows built from
+   * them are reused.
+   */
+  upsertRun(run: RunRecord | RunSummaryRecord): void {
+    let summary: RunSummaryRecord;
+    if ('epochs' in run) {
+      summary = runsRepo.summaryOf(run);
+      // A whole run (just trained) brings its details along: no read needed to draw it.
+      const { epochs } = run;
+      const parts = run.evaluation ? summarizeEvaluation(run.evaluation).parts : { curves: null, residuals: null };
+      this.#details = { ...this.#details, [run.id]: { runId: run.id, epochs, ...parts } };
+    } else summary = run;
+    const at = this.runs.findIndex((r) => r.id === summary.id);
+    this.runs = at >= 0 ? this.runs.map((r, i) => (i === at ? summary : r)) : [summary, ...this.runs];
+  }
+
+  // Details read so far, by run id: a run's epochs and curves never change once it has ended.
+  #details = $state.raw<Record<string, RunDetailsRecord>>({});
+  // Ids being read right now, so two charts asking at once read once; not shown anywhere.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #loading = new Set<string>();
+
+  /** A run's epochs and curves, once loaded (see `loadDetails`). */
+  details(id: string): RunDetailsRecord | undefined {
+    return this.#details[id];
+  }
+
+  /** Reads the details of the runs not read yet, in one request. */
+  async loadDetails(ids: readonly string[]): Promise<void> {
+    // A running run's details still grow: read them again each time.
+    const wanted = ids.filter((id) => (!this.#details[id] || this.run(id)?.status === 'running') && !this.#loading.has(id));
+    if (wanted.length === 0) return;
+    for (const id of wanted) this.#loading.add(id);
+    try {
+      const found = await runsRepo.getRunDetails(wanted);
+      const next = { ...this.#details };
+      found.forEach((d, i) => {
+        next[wanted[i]!] = d ?? { runId: wanted[i]!, epochs: [], curves: null, residuals: null };
+      });
+      this.#details = next;
+    } finally {
+      for (const id of wanted) this.#loading.delete(id);
+    }
+  }
+
+  /** The whole run (summary joined with its details), once its details are loaded. */
+  full(id: string | null | undefined): RunRecord | undefined {
+    const summary = this.run(id);
+    const details = summary ? this.#details[summary.id] : undefined;
+    return summary && details ? runsRepo.joinRun(summary, details) : undefined;
+  }
+
+  run(id: string | null | undefined): RunSummaryRecord | undefined {
     return id ? this.runs.find((r) => r.id === id) : undefined;
   }
 
@@ -67,7 +129,8 @@ export class RecordsState {
     let job = this.#jobs.get(key);
     if (!job) {
       job = new TrainingJob(async (run) => {
-        await this.refresh();
+        this.upsertRun(run);
+        await this.refreshModels();
         await this.#afterRun(run);
       });
       this.#jobs.set(key, job);
@@ -86,7 +149,7 @@ export class RecordsState {
   }
 
   /** The runs of a sweep, in the order they ran. */
-  sweepRuns(sweepId: string | null): RunRecord[] {
+  sweepRuns(sweepId: string | null): RunSummaryRecord[] {
     if (!sweepId) return [];
     return this.runs.filter((r) => r.sweepId === sweepId).sort((a, b) => a.createdAt - b.createdAt);
   }
@@ -108,23 +171,22 @@ export class RecordsState {
   }
 
   /** The runs that reproduce `runId`, newest first. */
-  reproductionsOf(runId: string): RunRecord[] {
+  reproductionsOf(runId: string): RunSummaryRecord[] {
     return this.runs.filter((r) => r.reproducesRunId === runId);
   }
 
   async saveNotes(runId: string, notes: string, tags: string[]): Promise<void> {
-    await runsRepo.updateRunNotes(runId, notes, tags);
-    await this.refresh();
+    this.upsertRun(await runsRepo.updateRunNotes(runId, notes, tags));
   }
 
   async setAlias(modelName: string, alias: string, versionId: string): Promise<void> {
     await modelsRepo.setAlias(modelName, alias.trim(), versionId);
-    await this.refresh();
+    await this.refreshModels();
   }
 
   async removeAlias(modelName: string, alias: string): Promise<void> {
     await modelsRepo.removeAlias(modelName, alias);
-    await this.refresh();
+    await this.refreshModels();
   }
 
   aliasHistory(modelName: string): Promise<AliasEventRecord[]> {
@@ -149,7 +211,7 @@ export function defaultModelName(run: Pick<RunRecord, 'config'>): string {
  * A run's main test metric for lists: ROC AUC (binary), accuracy (multiclass)
  * or RMSE (regression), as "ROC AUC 0.8731"; '' before it has an evaluation.
  */
-export function mainMetricText(run: Pick<RunRecord, 'evaluation'>): string {
+export function mainMetricText(run: Pick<RunSummaryRecord, 'evaluation'>): string {
   const e = run.evaluation;
   if (!e) return '';
   const [metric, value]: [MainMetric, number] =

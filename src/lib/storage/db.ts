@@ -12,16 +12,20 @@ import type {
   ModelRecord,
   ModelVersionRecord,
   NotebookRecord,
+  RunDetailsRecord,
   RunRecord,
+  RunSummaryRecord,
   VersionRecord,
 } from './records';
+import { summarizeEvaluation } from '../core/training';
 
 export class LabbookDB extends Dexie {
   notebooks!: EntityTable<NotebookRecord, 'id'>;
   datasets!: EntityTable<DatasetRecord, 'id'>;
   versions!: EntityTable<VersionRecord, 'hash'>;
   chunks!: Dexie.Table<ChunkRecord, [string, number]>;
-  runs!: EntityTable<RunRecord, 'id'>;
+  runs!: EntityTable<RunSummaryRecord, 'id'>;
+  runDetails!: EntityTable<RunDetailsRecord, 'runId'>;
   models!: EntityTable<ModelRecord, 'name'>;
   modelVersions!: EntityTable<ModelVersionRecord, 'id'>;
   modelFiles!: Dexie.Table<ModelFileRecord, [string, string]>;
@@ -43,7 +47,31 @@ export class LabbookDB extends Dexie {
       modelFiles: '[versionId+path], versionId',
       aliasEvents: '++id, modelName, at',
     });
+    // A run's epochs and curves move to runDetails, so listing runs reads ~5 KB a run, not ~40 KB.
+    this.version(3)
+      .stores({ runDetails: 'runId' })
+      .upgrade(async (tx) => {
+        const runs = tx.table<RunRecord, string>('runs');
+        const whole = await runs.toArray();
+        const parts = whole.map(splitStoredRun);
+        await tx.table<RunDetailsRecord, string>('runDetails').bulkPut(parts.map((p) => p.details));
+        await runs.bulkPut(parts.map((p) => p.summary) as unknown as RunRecord[]);
+      });
   }
+}
+
+/**
+ * A whole run as its two stored halves (also used by the runs repository).
+ * A record already split (version 3 data) passes through unchanged.
+ */
+export function splitStoredRun(run: RunRecord | RunSummaryRecord): { summary: RunSummaryRecord; details: RunDetailsRecord } {
+  if (!('epochs' in run)) return { summary: run, details: { runId: run.id, epochs: [], curves: null, residuals: null } };
+  const { epochs, evaluation, ...rest } = run;
+  const split = evaluation ? summarizeEvaluation(evaluation) : null;
+  return {
+    summary: { ...rest, evaluation: split?.summary ?? null, epochCount: epochs.length },
+    details: { runId: run.id, epochs, curves: split?.parts.curves ?? null, residuals: split?.parts.residuals ?? null },
+  };
 }
 
 let instance: LabbookDB | undefined;

@@ -6,6 +6,7 @@
  * leaves the registry and the run exactly as they were.
  */
 import { db } from './db';
+import { putRunParts } from './runs';
 import type { AliasEventRecord, ModelFileRecord, ModelRecord, ModelVersionRecord, RunRecord } from './records';
 import {
   buildManifest,
@@ -81,7 +82,7 @@ export async function saveModelVersion(input: SaveModelInput): Promise<ModelVers
   });
   const now = Date.now();
   const d = db();
-  return d.transaction('rw', [d.runs, d.models, d.modelVersions, d.modelFiles], async () => {
+  return d.transaction('rw', [d.runs, d.runDetails, d.models, d.modelVersions, d.modelFiles], async () => {
     const existing = await d.modelVersions.get(id);
     if (existing) {
       throw new Error(
@@ -115,7 +116,7 @@ export async function saveModelVersion(input: SaveModelInput): Promise<ModelVers
     await d.models.put({ ...model, latestVersion: version.version, updatedAt: now });
     await d.modelVersions.add(version);
     await d.modelFiles.bulkAdd(fileRecords);
-    await d.runs.put({ ...input.run, modelVersionId: id });
+    await putRunParts({ ...input.run, modelVersionId: id });
     return version;
   });
 }

@@ -3,10 +3,16 @@
  * time while the tab sends heartbeats, and ends failed, cancelled, completed
  * (with its model version, see models.ts) or interrupted: a run still
  * 'running' whose tab stopped beating is marked so on the next start.
+ *
+ * A run is stored in two halves written together: its summary (`runs`: all
+ * that lists, filters and comparison tables read) and its details
+ * (`runDetails`: per-epoch history and evaluation curves, read for the runs
+ * being drawn). Callers see whole RunRecords from getRun and summaries from
+ * listRuns.
  */
-import { db } from './db';
-import type { RunRecord } from './records';
-import type { EpochRecord } from '../core/training';
+import { db, splitStoredRun } from './db';
+import type { RunDetailsRecord, RunRecord, RunSummaryRecord } from './records';
+import { joinEvaluation, type EpochRecord } from '../core/training';
 
 /** The message an interrupted run shows. */
 export const INTERRUPTED_MESSAGE = 'The tab closed or the page reloaded while this run was training.';
@@ -33,27 +39,81 @@ function missing(id: string): Error {
   return new Error(`Run ${id.slice(0, 12)} no longer exists.`);
 }
 
+/** The whole run from its two halves (missing details, as for a run stored by hand, read as empty). */
+export function joinRun(summary: RunSummaryRecord, details: RunDetailsRecord | undefined): RunRecord {
+  const { epochCount: _count, evaluation, ...rest } = summary;
+  return { ...rest, epochs: details?.epochs ?? [], evaluation: evaluation ? joinEvaluation(evaluation, details) : null };
+}
+
+/** The summary a whole run is listed by. */
+export function summaryOf(run: RunRecord): RunSummaryRecord {
+  return splitStoredRun(run).summary;
+}
+
+/** Writes both halves of a run; call inside a transaction over runs and runDetails. */
+export async function putRunParts(run: RunRecord): Promise<void> {
+  const d = db();
+  const { summary, details } = splitStoredRun(run);
+  await d.runs.put(summary);
+  await d.runDetails.put(details);
+}
+
 /** Stores a new run. Throws if a run with its id exists. */
 export async function createRun(run: RunRecord): Promise<void> {
-  await db().runs.add(run);
+  const d = db();
+  const { summary, details } = splitStoredRun(run);
+  await d.transaction('rw', d.runs, d.runDetails, async () => {
+    await d.runs.add(summary);
+    await d.runDetails.put(details);
+  });
 }
 
+/** The whole run: summary, epochs and curves. */
 export async function getRun(id: string): Promise<RunRecord | undefined> {
-  return db().runs.get(id);
+  const d = db();
+  return d.transaction('r', d.runs, d.runDetails, async () => {
+    const summary = await d.runs.get(id);
+    return summary ? joinRun(summary, await d.runDetails.get(id)) : undefined;
+  });
 }
 
-/** Runs, newest first, optionally only those of a notebook and/or a dataset version. */
-export async function listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+/** The details (epochs and curves) of some runs, in the order asked; undefined where none is stored. */
+export async function getRunDetails(ids: readonly string[]): Promise<(RunDetailsRecord | undefined)[]> {
+  return db().runDetails.bulkGet([...ids]);
+}
+
+/**
+ * Summaries read per request when listing them all. IndexedDB hands a
+ * request's whole result to the page in one task, so each page stays a short
+ * task however many runs there are.
+ */
+export const LIST_PAGE = 100;
+
+/** Every run summary, read in primary-key pages of LIST_PAGE. */
+async function allRuns(): Promise<RunSummaryRecord[]> {
+  const table = db().runs;
+  const out: RunSummaryRecord[] = [];
+  let page = await table.orderBy(':id').limit(LIST_PAGE).toArray();
+  while (page.length > 0) {
+    out.push(...page);
+    if (page.length < LIST_PAGE) break;
+    page = await table.where(':id').above(page[page.length - 1]!.id).limit(LIST_PAGE).toArray();
+  }
+  return out;
+}
+
+/** Run summaries, newest first, optionally only those of a notebook and/or a dataset version. */
+export async function listRuns(filter: RunFilter = {}): Promise<RunSummaryRecord[]> {
   const { notebookId, datasetHash } = filter;
   const table = db().runs;
-  let runs: RunRecord[];
+  let runs: RunSummaryRecord[];
   if (notebookId !== undefined) {
     runs = await table.where('notebookId').equals(notebookId).toArray();
     if (datasetHash !== undefined) runs = runs.filter((r) => r.datasetHash === datasetHash);
   } else if (datasetHash !== undefined) {
     runs = await table.where('datasetHash').equals(datasetHash).toArray();
   } else {
-    runs = await table.toArray();
+    runs = await allRuns();
   }
   return runs.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
@@ -64,13 +124,15 @@ export async function listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
  */
 export async function appendEpoch(id: string, record: EpochRecord): Promise<void> {
   const d = db();
-  await d.transaction('rw', d.runs, async () => {
+  await d.transaction('rw', d.runs, d.runDetails, async () => {
     const run = await d.runs.get(id);
     if (!run) throw missing(id);
-    const epochs = run.epochs.filter((e) => e.epoch !== record.epoch);
+    const details = (await d.runDetails.get(id)) ?? { runId: id, epochs: [], curves: null, residuals: null };
+    const epochs = details.epochs.filter((e) => e.epoch !== record.epoch);
     epochs.push(record);
     epochs.sort((a, b) => a.epoch - b.epoch);
-    await d.runs.update(id, { epochs, heartbeatAt: Date.now() });
+    await d.runDetails.put({ ...details, epochs });
+    await d.runs.update(id, { epochCount: epochs.length, heartbeatAt: Date.now() });
   });
 }
 
@@ -82,23 +144,24 @@ export async function heartbeat(id: string, at: number = Date.now()): Promise<vo
 /** Ends a run that produced no model: failed or cancelled, with what it got to. */
 export async function finishRun(id: string, patch: FinishPatch): Promise<RunRecord> {
   const d = db();
-  return d.transaction('rw', d.runs, async () => {
-    const run = await d.runs.get(id);
-    if (!run) throw missing(id);
+  return d.transaction('rw', d.runs, d.runDetails, async () => {
+    const summary = await d.runs.get(id);
+    if (!summary) throw missing(id);
+    const run = joinRun(summary, await d.runDetails.get(id));
     const now = Date.now();
     const finished: RunRecord = { ...run, ...patch, id, endedAt: patch.endedAt ?? now };
-    await d.runs.put(finished);
+    await putRunParts(finished);
     return finished;
   });
 }
 
-/** Sets a run's notes and tags (cleaned with cleanTags). */
-export async function updateRunNotes(id: string, notes: string, tags: readonly string[]): Promise<RunRecord> {
+/** Sets a run's notes and tags (cleaned with cleanTags). Returns the updated summary. */
+export async function updateRunNotes(id: string, notes: string, tags: readonly string[]): Promise<RunSummaryRecord> {
   const d = db();
   return d.transaction('rw', d.runs, async () => {
     const run = await d.runs.get(id);
     if (!run) throw missing(id);
-    const updated: RunRecord = { ...run, notes, tags: cleanTags(tags) };
+    const updated: RunSummaryRecord = { ...run, notes, tags: cleanTags(tags) };
     await d.runs.put(updated);
     return updated;
   });

@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { useFreshDatabase } from './fresh-db';
-import { LabbookDB } from '../../../src/lib/storage/db';
+import { LabbookDB, splitStoredRun, useDatabase } from '../../../src/lib/storage/db';
+import { classificationMetrics } from '../../../src/lib/core/metrics-classification';
 import {
   INTERRUPTED_MESSAGE,
   appendEpoch,
@@ -10,6 +11,7 @@ import {
   createRun,
   finishRun,
   getRun,
+  getRunDetails,
   heartbeat,
   listRuns,
   markInterruptedRuns,
@@ -57,6 +59,13 @@ function run(id: string, patch: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
+/** A real binary evaluation, curves included. */
+function classificationEvaluation() {
+  const yTrue = Uint32Array.from([0, 0, 0, 1, 1, 0, 1, 0]);
+  const proba = Float64Array.from([0.9, 0.1, 0.8, 0.2, 0.6, 0.4, 0.3, 0.7, 0.2, 0.8, 0.7, 0.3, 0.45, 0.55, 0.85, 0.15]);
+  return classificationMetrics(yTrue, proba, ['No', 'Yes']);
+}
+
 function epoch(n: number, loss: number): EpochRecord {
   return { epoch: n, loss, valLoss: loss + 0.1, metric: 0.7 + n / 100, valMetric: 0.65 + n / 100, ms: 12 };
 }
@@ -83,6 +92,21 @@ describe('run storage', () => {
     ]);
     expect(stored.heartbeatAt).toBeGreaterThanOrEqual(before);
     await expect(appendEpoch('gone', epoch(1, 1))).rejects.toThrow(/no longer exists/);
+  });
+
+  it('lists summaries without epochs or curves; getRun and getRunDetails bring them back', async () => {
+    const whole = run('r1', { status: 'completed', epochs: [epoch(1, 0.6), epoch(2, 0.5)], evaluation: classificationEvaluation() });
+    await createRun(whole);
+    const [listed] = await listRuns();
+    expect(listed!.epochCount).toBe(2);
+    expect('epochs' in listed!).toBe(false);
+    expect(listed!.evaluation && 'curves' in listed!.evaluation).toBe(false);
+    expect(listed!.evaluation?.task === 'binary' && listed!.evaluation.rocAuc).toBe(whole.evaluation?.task === 'binary' && whole.evaluation.rocAuc);
+    const [details, none] = await getRunDetails(['r1', 'nope']);
+    expect(details!.epochs).toEqual(whole.epochs);
+    expect(details!.curves).toEqual(whole.evaluation?.task === 'binary' ? whole.evaluation.curves : null);
+    expect(none).toBeUndefined();
+    expect(await getRun('r1')).toEqual(whole);
   });
 
   it('lists runs newest first, filtered by notebook and by dataset version', async () => {
@@ -171,14 +195,46 @@ describe('schema upgrade', () => {
     const upgraded = new LabbookDB(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(2);
+      expect(upgraded.verno).toBe(3);
       expect((await upgraded.notebooks.get('nb1'))?.title).toBe('Heart');
-      await upgraded.runs.add(run('r1'));
+      await upgraded.runs.add(splitStoredRun(run('r1')).summary);
       expect(await upgraded.runs.count()).toBe(1);
       expect(await upgraded.models.count()).toBe(0);
     } finally {
       upgraded.close();
       await upgraded.delete();
+    }
+  });
+
+  it('opening a version-2 database moves each run’s epochs and curves into runDetails, losing nothing', async () => {
+    const name = `upgrade-v2-${Math.random()}`;
+    const v2 = new Dexie(name);
+    v2.version(1).stores({ notebooks: 'id, updatedAt', datasets: 'id, &name, updatedAt', versions: 'hash, datasetId, [datasetId+version], createdAt', chunks: '[hash+index], hash' });
+    v2.version(2).stores({
+      runs: 'id, notebookId, datasetHash, status, createdAt, fingerprint, modelVersionId, *tags',
+      models: 'name, updatedAt',
+      modelVersions: 'id, modelName, &[modelName+version], runId, datasetHash, createdAt',
+      modelFiles: '[versionId+path], versionId',
+      aliasEvents: '++id, modelName, at',
+    });
+    const whole = run('r1', { status: 'completed', epochs: [epoch(1, 0.7), epoch(2, 0.6)], evaluation: classificationEvaluation() });
+    await v2.table('runs').add(whole);
+    v2.close();
+    const upgraded = new LabbookDB(name);
+    useDatabase(upgraded);
+    try {
+      await upgraded.open();
+      const summary = (await upgraded.runs.get('r1'))!;
+      expect('epochs' in summary).toBe(false);
+      expect(summary.epochCount).toBe(2);
+      expect(summary.evaluation && 'curves' in summary.evaluation).toBe(false);
+      expect((await upgraded.runDetails.get('r1'))?.epochs).toHaveLength(2);
+      // Read back whole, the run is what was stored.
+      expect(await getRun('r1')).toEqual(whole);
+    } finally {
+      upgraded.close();
+      await upgraded.delete();
+      useDatabase(database());
     }
   });
 });
