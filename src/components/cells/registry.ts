@@ -9,6 +9,7 @@ import type { NotebookState } from '../../lib/state/notebook.svelte';
 import MarkdownCell from './MarkdownCell.svelte';
 import DatasetCell from './DatasetCell.svelte';
 import TrainCell from './TrainCell.svelte';
+import CompareCell from './CompareCell.svelte';
 
 export interface CellProps<K extends CellKind> {
   cell: CellOf<K>;
@@ -19,4 +20,5 @@ export const CELL_COMPONENTS: { [K in CellKind]: Component<CellProps<K>> } = {
   markdown: MarkdownCell,
   dataset: DatasetCell,
   train: TrainCell,
+  compare: CompareCell,
 };

@@ -6,6 +6,7 @@
  */
 import type { Delimiter } from './types';
 import { normalizeTrainConfig, type TrainConfig } from './train-config';
+import { defaultCompareSettings, normalizeCompareSettings, type CompareSettings } from './compare';
 
 export interface MarkdownConfig {
   text: string;
@@ -29,10 +30,14 @@ export interface TrainCellConfig {
   runIds: string[];
 }
 
+/** A compare cell: its runs table's filter, sort and selection, the baseline and chart choices. */
+export type CompareCellConfig = CompareSettings;
+
 export interface CellConfigs {
   markdown: MarkdownConfig;
   dataset: DatasetConfig;
   train: TrainCellConfig;
+  compare: CompareCellConfig;
 }
 
 export type CellKind = keyof CellConfigs;
@@ -99,6 +104,13 @@ export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
         runIds: Array.isArray(o.runIds) ? o.runIds.filter((x): x is string => typeof x === 'string') : [],
       };
     },
+  },
+  compare: {
+    kind: 'compare',
+    label: 'Compare',
+    description: 'Compare runs: settings that differ, metrics, curves, plots',
+    defaults: defaultCompareSettings,
+    normalize: normalizeCompareSettings,
   },
 };
 

@@ -13,6 +13,8 @@ import { NotebookState } from './notebook.svelte';
 import { ImportJob } from './imports.svelte';
 import { RecordsState } from './records.svelte';
 import { dataWorker } from '../workers';
+import { defaultCompareSettings, type CompareSettings } from '../core/compare';
+import { warmRows } from './compare.svelte';
 import sampleUrl from '../../../datasets/heart-sample.csv?url';
 
 export type View =
@@ -34,6 +36,8 @@ export class AppState {
   storage = $state.raw<StorageInfo>({ usage: null, quota: null, persisted: null });
   ready = $state(false);
   message = $state<string | null>(null);
+  /** The Runs page's filter, sort, selection and chart choices (kept while the tab is open). */
+  runsView = $state.raw<CompareSettings>(defaultCompareSettings());
   // A cache of job objects (each holds its own rune state); templates never read the map itself.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #imports = new Map<string, ImportJob>();
@@ -49,7 +53,12 @@ export class AppState {
   });
 
   async init(): Promise<void> {
-    await Promise.all([this.refreshNotebooks(), this.refreshDatasets(), this.refreshStorage(), this.records.init()]);
+    // Runs load alongside but are not waited for: with a thousand stored runs the notebook
+    // opens first and the runs list fills in a moment later.
+    const records = this.records.init().then(() => warmRows(this.records.runs), (err: unknown) => {
+      this.message = `Stored runs could not be read: ${err instanceof Error ? err.message : String(err)}`;
+    });
+    await Promise.all([this.refreshNotebooks(), this.refreshDatasets(), this.refreshStorage()]);
     if (this.notebooks.length === 0) {
       const first = await notebooksRepo.createNotebook('My first notebook');
       this.notebooks = [first];
@@ -60,6 +69,7 @@ export class AppState {
     this.ready = true;
     // Ask once, quietly: browsers grant it to sites the user engages with.
     if (this.storage.persisted === false) void this.persist(false);
+    await records;
   }
 
   async refreshNotebooks(): Promise<void> {
@@ -141,6 +151,37 @@ export class AppState {
 
   openModelVersion(id: string): void {
     this.view = { kind: 'model-version', id };
+  }
+
+  /**
+   * Opens a comparison of `runIds` (a sweep's runs): in the open notebook, as a compare cell
+   * right under `afterCellId` (the one already there for this sweep, or a new one), scrolled
+   * into view; with no notebook open, on the Runs page.
+   */
+  openComparison(runIds: string[], options: { sweepId?: string | null; baselineId?: string | null; afterCellId?: string | null } = {}): void {
+    const { sweepId = null, baselineId = null, afterCellId = null } = options;
+    const settings: CompareSettings = {
+      ...defaultCompareSettings(),
+      filter: { ...defaultCompareSettings().filter, sweepId },
+      selected: [...runIds],
+      baselineId,
+    };
+    const nb = this.notebook;
+    const at = nb && afterCellId ? nb.cells.findIndex((c) => c.id === afterCellId) : -1;
+    if (!nb || at < 0) {
+      this.runsView = settings;
+      this.openRuns();
+      return;
+    }
+    const next = nb.cells[at + 1];
+    const id = next?.kind === 'compare' && sweepId !== null && next.config.filter.sweepId === sweepId ? next.id : nb.addCell('compare', settings, afterCellId).id;
+    if (id === next?.id) nb.updateConfig<'compare'>(id, settings);
+    this.view = { kind: 'notebook', id: nb.id };
+    requestAnimationFrame(() => {
+      const el = document.getElementById(`cell-${id}`);
+      el?.scrollIntoView({ block: 'start' });
+      el?.focus({ preventScroll: true });
+    });
   }
 
   notebookTitle(id: string): string {

@@ -48,7 +48,7 @@ export class NotebookPage {
     return this.page.getByRole('region', { name: /^Cell \d+: / });
   }
 
-  async addCell(kind: 'Markdown' | 'Dataset' | 'Train'): Promise<Locator> {
+  async addCell(kind: 'Markdown' | 'Dataset' | 'Train' | 'Compare'): Promise<Locator> {
     await this.page.getByRole('button', { name: `+ ${kind} cell` }).click();
     return this.cells.last();
   }
@@ -112,6 +112,28 @@ export class NotebookPage {
     await cell.getByLabel('Early stopping').uncheck();
     await cell.getByRole('button', { name: 'Train model' }).click();
     await expect(cell.getByRole('progressbar', { name: 'Training progress' })).toHaveAttribute('aria-valuetext', /Epoch \d+ of 1000/);
+  }
+
+  /**
+   * Runs a grid sweep from a train cell over one setting (values as typed in the sweep form)
+   * and waits until it completes.
+   */
+  async sweep(cell: Locator, setting: string, values: string, runs: number, timeout = 120_000): Promise<void> {
+    await cell.getByText('Sweep and compare strategies').click();
+    // Learning rate is chosen by default; choose only the one asked for.
+    const lr = cell.getByRole('checkbox', { name: 'Sweep Learning rate' });
+    if (setting !== 'Learning rate') await lr.uncheck();
+    await cell.getByRole('checkbox', { name: `Sweep ${setting}` }).check();
+    await cell.getByLabel(`Values of ${setting}`).fill(values);
+    await cell.getByRole('button', { name: `Run sweep (${runs} runs)` }).click();
+    await expect(cell.getByRole('status').filter({ hasText: `Sweep completed: ${runs} of ${runs} runs.` })).toBeVisible({ timeout });
+  }
+
+  /** The numbers of a row of a comparison table, one per run column ("0.8123 (best) +0.0100" → 0.8123). */
+  async comparisonRow(table: Locator, name: string): Promise<number[]> {
+    const row = table.getByRole('row', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `) });
+    const cells = await row.getByRole('cell').allInnerTexts();
+    return cells.map((t) => Number(/^-?[\d,]*\.?\d+/.exec(t.trim())?.[0]?.replace(/,/g, '') ?? NaN));
   }
 
   /** A value from a cell's "Test metrics" table. */
