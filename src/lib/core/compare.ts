@@ -257,10 +257,22 @@ export function newestFirst<R extends ComparableRun>(runs: readonly R[]): R[] {
 /** At most this many runs are laid side by side (tables, curves, matrices); the plots take every selected run. */
 export const MAX_SIDE_BY_SIDE = 20;
 
-/** "Run 01hx3k2a", and what sets it apart: "Run 01hx3k2a · smote · 0.01". */
+/** "Run 01hx3k2a", and what sets it apart: "Run 01hx3k2a · smote · 0.01" (settings it does not have are skipped). */
 export function runLabel(row: RunRow, distinguishing: readonly string[] = []): string {
-  const parts = distinguishing.slice(0, 2).map((k) => formatParam(row.params[k]));
+  const parts = distinguishing.map((k) => row.params[k] ?? null).filter((v) => v !== null).slice(0, 2).map(formatParam);
   return [`Run ${row.id.slice(0, 8)}`, ...parts].join(' · ');
+}
+
+/** The params that vary, in the order a person tells runs apart by (strategy, model, learning rate…). */
+export function distinguishingParams(rows: readonly RunRow[]): string[] {
+  const varying = varyingParams(rows);
+  return [...PARAM_PRIORITY.filter((k) => varying.includes(k)), ...varying.filter((k) => !PARAM_PRIORITY.includes(k))];
+}
+
+/** The setting a metric is best plotted against: the first varying numeric one (learning rate, batch size…), else the first varying one. */
+export function scatterDefault(rows: readonly RunRow[]): string | null {
+  const varying = distinguishingParams(rows);
+  return varying.find((k) => rows.some((r) => typeof r.params[k] === 'number')) ?? varying[0] ?? null;
 }
 
 export interface ParamDiffRow {
@@ -459,7 +471,6 @@ const PARAM_PRIORITY = ['imbalance', 'model', 'hiddenUnits', 'learningRate', 'ba
 
 /** The table's columns when the user chose none: up to 4 params that vary and the first 4 metrics. */
 export function defaultColumns(rows: readonly RunRow[]): string[] {
-  const varying = varyingParams(rows);
-  const params = [...PARAM_PRIORITY.filter((k) => varying.includes(k)), ...varying.filter((k) => !PARAM_PRIORITY.includes(k))].slice(0, 4);
+  const params = distinguishingParams(rows).slice(0, 4);
   return [...params.map((k) => `param:${k}`), ...metricKeys(rows).slice(0, 4).map((k) => `metric:${k}`)];
 }

@@ -16,8 +16,8 @@ import {
   primaryMetric,
   sortRows,
   toRow,
+  distinguishingParams,
   runLabel,
-  varyingParams,
   type CompareSettings,
   type RunDrawing,
   type RunRow,
@@ -103,7 +103,7 @@ export class CompareView {
   // Apart from `columns`, so a sort or a selection does not re-derive it from every row.
   readonly #autoColumns = $derived.by(() => defaultColumns(this.rows));
   /** The params the selected runs differ in (what tells them apart in legends). */
-  readonly distinguishing = $derived(varyingParams(this.sideBySide));
+  readonly distinguishing = $derived(distinguishingParams(this.sideBySide));
   /** The side-by-side runs' names in tables and legends: "Run 01hx3k2a · smote". */
   readonly labels = $derived(this.sideBySide.map((r) => runLabel(r, this.distinguishing)));
   /** What the overlays draw of the side-by-side runs (epochs and curves empty until their details load). */

@@ -3,6 +3,7 @@ import {
   EMPTY_FILTER,
   curveClasses,
   defaultColumns,
+  distinguishingParams,
   filterChoices,
   filterRows,
   formatDelta,
@@ -15,6 +16,7 @@ import {
   prOverlay,
   rocOverlay,
   runLabel,
+  scatterDefault,
   sortRows,
   toRow,
   varyingParams,
@@ -78,6 +80,16 @@ describe('rows and params', () => {
     expect(diff[0]!.values).toEqual(['0.01', '0.1', '0.1']);
     expect(diff[1]!.values).toEqual(['none', 'none', 'smote']);
     expect(runLabel(rows[2]!, varyingParams(rows))).toBe('Run c · 0.1 · smote');
+    // Labels name the strategy first, and the scatter plots against the numeric setting.
+    expect(distinguishingParams(rows)).toEqual(['imbalance', 'learningRate']);
+    expect(scatterDefault(rows)).toBe('learningRate');
+  });
+
+  it('leaves a setting a run does not have out of its label', () => {
+    const rows = [run('lin'), run('mlp', { model: 'mlp', hiddenUnits: [32] })].map(toRow);
+    expect(distinguishingParams(rows).slice(0, 2)).toEqual(['model', 'hiddenUnits']);
+    expect(runLabel(rows[0]!, distinguishingParams(rows))).toBe('Run lin · linear');
+    expect(runLabel(rows[1]!, distinguishingParams(rows))).toBe('Run mlp · mlp · 32');
   });
 });
 
