@@ -1,13 +1,33 @@
 /**
- * Charts of the experiment comparison view, as pixel geometry for SVG: a
- * parallel-coordinates plot (run parameters -> a chosen metric) and a scatter of
- * a metric against one parameter. Drawn without Plotly, whose first load blocks
- * the main thread for ~1 s. Pure: tested in Node.
+ * Parallel coordinates of the experiment comparison view (run parameters -> a
+ * chosen metric), as pixel geometry for SVG. Drawn without Plotly, whose first
+ * load blocks the main thread for ~1 s. Scales, labels and colours are shared
+ * with the scatter (charts-scatter) in charts-scales. Pure: tested in Node.
  */
-import { CLASS_COLORS, formatMetric, formatTick, niceTicks } from './charts-training';
-
-/** A parameter or metric value of one run; null = missing (e.g. hidden units of a linear model). */
-export type AxisValue = number | string | null;
+import { formatMetric } from './charts-training';
+import {
+  BUNDLE_STEPS,
+  CHAR_PX,
+  MAX_SINGLE_LINES,
+  MISSING_COLOR,
+  MISSING_GAP,
+  bestIndex,
+  buildScale,
+  clip,
+  extent,
+  formatAxisValue,
+  metricOf,
+  metricText,
+  plural,
+  round,
+  scaleColor,
+  thin,
+  wrapLabel,
+  type AxisKind,
+  type AxisTick,
+  type AxisValue,
+  type Scale,
+} from './charts-scales';
 
 /** One vertical axis of a parallel-coordinates plot; the values live on the lines. */
 export interface PcAxisInput {
@@ -20,15 +40,6 @@ export interface PcLineInput {
   id: string;
   label: string;
   values: AxisValue[];
-}
-
-/** How values are placed along an axis. `none`: every value is missing. */
-export type AxisKind = 'linear' | 'log' | 'constant' | 'category' | 'none';
-
-/** A tick of a compare chart: label and pixel position along its axis. */
-export interface AxisTick {
-  label: string;
-  pos: number;
 }
 
 export interface PcAxis {
@@ -90,217 +101,6 @@ export interface ParallelCoordinatesModel {
    * only the best and highlighted ones. Empty below the limit.
    */
   bundles: { color: string; dashed: boolean; d: string; count: number }[];
-}
-
-/** Radius of a scatter point, in pixels. */
-export const POINT_R = 4;
-/** Above this many runs, parallel coordinates and the scatter bundle their marks by colour (see `bundles`). */
-export const MAX_SINGLE_LINES = 150;
-/** Colour steps of a bundled plot: finer steps look no different. */
-const BUNDLE_STEPS = 16;
-
-export interface ScatterPointInput {
-  id: string;
-  label: string;
-  x: AxisValue;
-  y: number | null;
-  color?: string;
-}
-
-export interface ScatterPoint {
-  id: string;
-  label: string;
-  cx: number;
-  cy: number;
-  color: string;
-  best: boolean;
-  /** The x value as shown ("0.01", "relu", "—") and the y value ("0.8412"), for tooltips. */
-  xText: string;
-  yText: string;
-}
-
-/** Everything ScatterChart.svelte draws, in pixels. */
-export interface ScatterModel {
-  /** True when no point has a finite y. */
-  empty: boolean;
-  plot: { left: number; top: number; right: number; bottom: number };
-  xKind: AxisKind;
-  xTicks: AxisTick[];
-  yTicks: AxisTick[];
-  /** In drawing order, the best point last (on top); with bundles, only the best. */
-  points: ScatterPoint[];
-  /** With more than MAX_SINGLE_LINES points, the others as one path of circles per colour (no tooltips). */
-  bundles: { color: string; d: string; count: number }[];
-  /** Points left out because their y is missing or not finite. */
-  omitted: number;
-  bestId: string | null;
-}
-
-/** Worst and best ends of the metric colour scale: one hue, so "darker = better" reads at once. */
-const WORST_COLOR = '#9ecae1';
-const BEST_COLOR = '#08306b';
-const MISSING_COLOR = '#9aa0a6';
-const MISSING_LABEL = '—';
-/** Gap between an axis's range and its "missing" tick. */
-const MISSING_GAP = 20;
-/** Rough width of one 10-11 px label character, to wrap and thin labels without measuring text. */
-const CHAR_PX = 6.2;
-
-// Tenths of a pixel: finer is invisible and only bloats the markup.
-const round = (v: number) => Math.round(v * 10) / 10;
-
-/** A metric with 4 decimals, "—" when missing. */
-const metricText = (v: number | null) => (v === null || !Number.isFinite(v) ? MISSING_LABEL : formatMetric(v));
-
-/**
- * A parameter value as a person reads it: "0.01", "512", "1,024", "1e-7",
- * strings as they are, "—" when missing.
- */
-export function formatAxisValue(v: AxisValue): string {
-  if (v === null) return MISSING_LABEL;
-  if (typeof v === 'string') return v === '' ? '(blank)' : v;
-  if (!Number.isFinite(v)) return MISSING_LABEL;
-  const abs = Math.abs(v);
-  // formatTick keeps six decimals, which would show 1e-7 as "0".
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e15)) return String(Number(v.toPrecision(4)));
-  return formatTick(v);
-}
-
-/** A value placed along an axis: t in [0, 1] (0 = low end or first category), null = missing. */
-interface Scale {
-  kind: AxisKind;
-  t: (v: AxisValue) => number | null;
-  ticks: { label: string; t: number }[];
-  hasMissing: boolean;
-}
-
-/** Min and max without spreading (a long array would overflow the call stack). */
-function extent(values: number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return [lo, hi];
-}
-
-const isMissing = (v: AxisValue) => v === null || (typeof v === 'number' && !Number.isFinite(v));
-
-/**
- * The scale of one axis's values. Numeric when every present value is a number:
- * log10 with ticks at powers of ten when all are > 0 and span more than a factor
- * of 20 (learning rates), else linear over niceTicks. Otherwise categorical in
- * first-seen order; `band` centres categories in equal slots (room to dodge
- * scatter points) instead of spreading them end to end.
- */
-function buildScale(values: AxisValue[], band: boolean): Scale {
-  const present = values.filter((v) => !isMissing(v)) as (number | string)[];
-  const hasMissing = present.length < values.length;
-  if (present.length === 0) return { kind: 'none', t: () => null, ticks: [], hasMissing };
-  if (present.every((v) => typeof v === 'number')) {
-    const nums = present as number[];
-    const [min, max] = extent(nums);
-    const num = (v: AxisValue) => (isMissing(v) || typeof v !== 'number' ? null : v);
-    if (min === max) {
-      return { kind: 'constant', t: (v) => (num(v) === null ? null : 0.5), ticks: [{ label: formatAxisValue(min), t: 0.5 }], hasMissing };
-    }
-    if (min > 0 && max / min > 20) {
-      // Whole decades, so the ticks sit at the ends and 0.01 is halfway between 1e-3 and 1e-1.
-      const k0 = Math.floor(Math.log10(min) + 1e-9);
-      const k1 = Math.ceil(Math.log10(max) - 1e-9);
-      const step = Math.max(1, Math.ceil((k1 - k0) / 6));
-      const ticks: Scale['ticks'] = [];
-      for (let k = k0; k <= k1; k += step) ticks.push({ label: formatAxisValue(10 ** k), t: (k - k0) / (k1 - k0) });
-      const t = (v: AxisValue) => {
-        const n = num(v);
-        return n === null ? null : (Math.log10(n) - k0) / (k1 - k0);
-      };
-      return { kind: 'log', t, ticks, hasMissing };
-    }
-    const values5 = niceTicks(min, max, 5);
-    const lo = values5[0]!;
-    const hi = values5[values5.length - 1]!;
-    const t = (v: AxisValue) => {
-      const n = num(v);
-      return n === null ? null : (n - lo) / (hi - lo);
-    };
-    return { kind: 'linear', t, ticks: values5.map((v) => ({ label: formatTick(v), t: (v - lo) / (hi - lo) })), hasMissing };
-  }
-  const order = new Map<string, number>();
-  for (const v of present) {
-    const s = String(v);
-    if (!order.has(s)) order.set(s, order.size);
-  }
-  const n = order.size;
-  const place = (i: number) => (band ? (i + 0.5) / n : n === 1 ? 0.5 : i / (n - 1));
-  const t = (v: AxisValue) => {
-    if (isMissing(v)) return null;
-    const i = order.get(String(v));
-    return i === undefined ? null : place(i);
-  };
-  const ticks = [...order.keys()].map((s, i) => ({ label: formatAxisValue(s), t: place(i) }));
-  return { kind: 'category', t, ticks, hasMissing };
-}
-
-/** Every `k`-th tick so that labels `spacing` px apart each get `need` px. */
-function thin<T>(ticks: T[], lengthPx: number, need: number): T[] {
-  if (ticks.length < 2) return ticks;
-  const spacing = lengthPx / (ticks.length - 1);
-  const k = Math.max(1, Math.ceil(need / Math.max(1, spacing)));
-  return ticks.filter((_, i) => i % k === 0);
-}
-
-/** `s` cut to `max` characters with "…". */
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`;
-}
-
-/** Words of `label` in lines of at most `chars` characters, at most `maxLines` lines. */
-function wrapLabel(label: string, chars: number, maxLines = 3): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of label.split(/\s+/).filter(Boolean)) {
-    const next = line === '' ? word : `${line} ${word}`;
-    if (next.length <= chars || line === '') line = next;
-    else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  if (line !== '') lines.push(line);
-  const kept = lines.slice(0, maxLines).map((l) => clip(l, chars));
-  // What does not fit goes into the last line, which clip then ends with "…".
-  if (lines.length > maxLines) kept[maxLines - 1] = clip(lines.slice(maxLines - 1).join(' '), chars);
-  return kept.length > 0 ? kept : [''];
-}
-
-function hexToRgb(hex: string): [number, number, number] {
-  const n = Number.parseInt(hex.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-const WORST_RGB = hexToRgb(WORST_COLOR);
-const BEST_RGB = hexToRgb(BEST_COLOR);
-
-/** The colour `q` of the way from the worst (0) to the best (1) end of the metric scale. */
-function scaleColor(q: number): string {
-  const c = WORST_RGB.map((v, i) => Math.round(v + (BEST_RGB[i]! - v) * Math.min(1, Math.max(0, q))));
-  return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
-}
-
-/** The finite numeric metric of a value, or null. */
-const metricOf = (v: AxisValue | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** Index of the best finite metric (max, or min with lowerIsBetter; first on a tie), or -1. */
-function bestIndex(metrics: (number | null)[], lowerIsBetter: boolean): number {
-  let best = -1;
-  metrics.forEach((m, i) => {
-    if (m === null) return;
-    const b = best < 0 ? null : metrics[best]!;
-    if (b === null || (lowerIsBetter ? m < b : m > b)) best = i;
-  });
-  return best;
 }
 
 /** Fewest decimals (2 to 6) at which `min` and `max` read differently, for the legend. */
@@ -442,8 +242,6 @@ export function parallelCoordinatesModel(
   return { empty: false, plot, missingY, axes: outAxes, lines: single, scale, bestId, bundles };
 }
 
-const plural = (count: number, one: string) => `${count.toLocaleString('en-US')} ${one}${count === 1 ? '' : 's'}`;
-
 /**
  * What a parallel-coordinates plot shows, for screen readers: "Parallel
  * coordinates of 12 runs over Learning rate, Batch size to ROC AUC; best ROC
@@ -461,114 +259,4 @@ export function parallelCoordinatesSummary(axes: PcAxisInput[], lines: PcLineInp
   const values = params.map((a, i) => `${a.label} ${formatAxisValue(line.values[i] ?? null)}`).join(', ');
   const without = metrics.filter((m) => m === null).length;
   return `${head}; best ${metric.label} ${metricText(metrics[best]!)} (${line.label}${values ? `: ${values}` : ''})${without > 0 ? `; ${plural(without, 'run')} without ${metric.label}` : ''}`;
-}
-
-/** Margins around the scatter's plot area: those of LineChart, so the two sit side by side. */
-const SCATTER_MARGIN = { left: 52, right: 14, top: 10, bottom: 34 };
-
-/**
- * Pixel geometry of a scatter of a metric (y, linear over niceTicks) against a
- * parameter (x: log, linear, constant or categorical as in the parallel
- * coordinates). Points without a finite y are left out and counted in
- * `omitted`; a missing x sits on a "—" tick at the right end. Points sharing a
- * category are dodged side by side in input order, so the chart is the same on
- * every draw. The best y (max, or min with lowerIsBetter; first on a tie) is marked.
- */
-export function scatterModel(points: ScatterPointInput[], width: number, height: number, opts: { lowerIsBetter?: boolean } = {}): ScatterModel {
-  const plot = {
-    left: SCATTER_MARGIN.left,
-    top: SCATTER_MARGIN.top,
-    right: Math.max(SCATTER_MARGIN.left + 1, width - SCATTER_MARGIN.right),
-    bottom: Math.max(SCATTER_MARGIN.top + 1, height - SCATTER_MARGIN.bottom),
-  };
-  const kept = points.filter((p) => p.y !== null && Number.isFinite(p.y));
-  const omitted = points.length - kept.length;
-  if (kept.length === 0) return { empty: true, plot, xKind: 'none', xTicks: [], yTicks: [], points: [], bundles: [], omitted, bestId: null };
-
-  const ys = kept.map((p) => p.y!);
-  const yValues = niceTicks(...extent(ys), 5);
-  const y0 = yValues[0]!;
-  const y1 = yValues[yValues.length - 1]!;
-  const sy = (y: number) => round(plot.bottom - ((y - y0) / (y1 - y0)) * (plot.bottom - plot.top));
-  const yTicks = yValues.map((v) => ({ label: formatTick(v), pos: sy(v) }));
-
-  const numeric = kept.every((p) => isMissing(p.x) || typeof p.x === 'number');
-  // A categorical axis takes "—" as its last category; a numeric one keeps a slot right of its range.
-  const xs = kept.map((p) => (!numeric && isMissing(p.x) ? MISSING_LABEL : p.x));
-  const s = buildScale(xs, !numeric);
-  // With no x value at all, the "—" tick takes the middle.
-  const slot = numeric && s.hasMissing && s.kind !== 'none' ? 40 : 0;
-  const missingX = s.kind === 'none' ? (plot.left + plot.right) / 2 : plot.right - 10;
-  const xEnd = plot.right - slot;
-  const sx = (t: number) => plot.left + t * (xEnd - plot.left);
-  const xTicks = s.ticks.map((t) => ({ label: clip(t.label, 14), pos: round(sx(t.t)) }));
-  if (numeric && s.hasMissing) xTicks.push({ label: MISSING_LABEL, pos: round(missingX) });
-  const widest = Math.max(...xTicks.map((t) => t.label.length));
-
-  // Side-by-side dodge inside a category's slot: at most 6 px apart, within 60% of the slot.
-  const seen = new Map<number, number>();
-  const counts = new Map<number, number>();
-  const ts = xs.map((x) => s.t(x));
-  if (s.kind === 'category') for (const t of ts) counts.set(t!, (counts.get(t!) ?? 0) + 1);
-  const bandPx = s.kind === 'category' ? (xEnd - plot.left) / s.ticks.length : 0;
-
-  const best = bestIndex(ys, opts.lowerIsBetter ?? false);
-  const out: ScatterPoint[] = kept.map((p, i) => {
-    const t = ts[i]!;
-    let cx = t === null ? missingX : sx(t);
-    if (s.kind === 'category' && t !== null) {
-      const m = counts.get(t)!;
-      const k = seen.get(t) ?? 0;
-      seen.set(t, k + 1);
-      const step = m > 1 ? Math.min(6, (bandPx * 0.6) / (m - 1)) : 0;
-      cx += (k - (m - 1) / 2) * step;
-    }
-    return {
-      id: p.id,
-      label: p.label,
-      cx: round(cx),
-      cy: sy(p.y!),
-      color: p.color ?? CLASS_COLORS[0],
-      best: i === best,
-      xText: formatAxisValue(p.x),
-      yText: metricText(p.y),
-    };
-  });
-  const drawn = [...out.filter((p) => !p.best), ...out.filter((p) => p.best)];
-  // Many points: all but the best become one path of circles per colour (see ScatterModel.bundles).
-  const bundled = drawn.length > MAX_SINGLE_LINES;
-  const groups = new Map<string, { color: string; d: string[]; count: number }>();
-  if (bundled) {
-    for (const p of drawn) {
-      if (p.best) continue;
-      const g = groups.get(p.color) ?? { color: p.color, d: [], count: 0 };
-      g.d.push(`M${round(p.cx - POINT_R)},${p.cy}a${POINT_R},${POINT_R} 0 1,0 ${2 * POINT_R},0a${POINT_R},${POINT_R} 0 1,0 ${-2 * POINT_R},0`);
-      g.count++;
-      groups.set(p.color, g);
-    }
-  }
-  return {
-    empty: false,
-    plot,
-    xKind: s.kind,
-    xTicks: s.kind === 'category' ? thin(xTicks, xEnd - plot.left, widest * CHAR_PX + 8) : xTicks,
-    yTicks,
-    points: bundled ? drawn.filter((p) => p.best) : drawn,
-    bundles: [...groups.values()].map((g) => ({ color: g.color, d: g.d.join(''), count: g.count })),
-    omitted,
-    bestId: kept[best]!.id,
-  };
-}
-
-/**
- * What a scatter shows, for screen readers: "ROC AUC against Learning rate,
- * 12 runs: best 0.8412 at 0.01", and how many runs had no value to plot.
- */
-export function scatterSummary(points: ScatterPointInput[], xLabel: string, yLabel: string, opts: { lowerIsBetter?: boolean } = {}): string {
-  const kept = points.filter((p) => p.y !== null && Number.isFinite(p.y));
-  const head = `${yLabel} against ${xLabel}`;
-  if (kept.length === 0) return `${head}: no run has a ${yLabel}`;
-  const best = kept[bestIndex(kept.map((p) => p.y), opts.lowerIsBetter ?? false)]!;
-  const omitted = points.length - kept.length;
-  return `${head}, ${plural(kept.length, 'run')}: best ${metricText(best.y)} at ${formatAxisValue(best.x)}${omitted > 0 ? `; ${plural(omitted, 'run')} without ${yLabel} left out` : ''}`;
 }
