@@ -94,4 +94,8 @@ test('class weights and a tuned threshold: the rebalancing and the threshold aga
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table.getByRole('row').nth(1)).toContainText('0.5 (default)');
   await expect(table.getByRole('row').nth(2)).toContainText('(chosen)');
+  // The chosen threshold is stored with the model version (in its hashed metrics.json) and shown there.
+  const chosen = (await table.getByRole('row').nth(2).getByRole('rowheader').innerText()).replace(' (chosen)', '');
+  await train.getByRole('button', { name: 'HeartDisease model v1' }).click();
+  await expect(page.getByTestId('version-threshold')).toHaveText(new RegExp(`^${chosen.replace('.', '\\.')} \\(Threshold`));
 });
