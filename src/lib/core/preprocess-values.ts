@@ -18,7 +18,7 @@ export type KeySpelling = 'number' | 'text';
 export const DAY_MS = 86_400_000;
 
 /** A number from a non-missing string, like `columnAsNumbers` reads a dictionary: number, boolean, ISO date. */
-function numberFromText(s: string): number {
+export function numberFromText(s: string): number {
   let x = parseNumber(s);
   if (x !== x) x = parseBooleanLike(s);
   if (x !== x) x = parseIsoDate(s);
@@ -26,7 +26,7 @@ function numberFromText(s: string): number {
 }
 
 /** 1 for true/yes/y/t/1, 0 for false/no/n/f/0; NaN for anything else. */
-function booleanFromText(s: string): number {
+export function booleanFromText(s: string): number {
   const b = parseBooleanLike(s);
   if (b === b) return b;
   return booleanFromNumber(parseNumber(s));
