@@ -2,9 +2,11 @@
 import * as Comlink from 'comlink';
 import type { DataApi } from '../../workers/data.worker';
 import type { TrainApi } from '../../workers/train.worker';
+import type { PredictApi } from '../../workers/predict.worker';
 
 let data: Comlink.Remote<DataApi> | undefined;
 let train: Comlink.Remote<TrainApi> | undefined;
+let predict: Comlink.Remote<PredictApi> | undefined;
 
 /** The data worker (CSV import, profiling), started on first use. */
 export function dataWorker(): Comlink.Remote<DataApi> {
@@ -20,6 +22,14 @@ export function trainWorker(): Comlink.Remote<TrainApi> {
     new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'labbook-train' }),
   );
   return train;
+}
+
+/** The predict worker (TF.js inference on a whole dataset version), started on first use. */
+export function predictWorker(): Comlink.Remote<PredictApi> {
+  predict ??= Comlink.wrap<PredictApi>(
+    new Worker(new URL('../../workers/predict.worker.ts', import.meta.url), { type: 'module', name: 'labbook-predict' }),
+  );
+  return predict;
 }
 
 export { proxy } from 'comlink';

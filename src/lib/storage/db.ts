@@ -12,6 +12,7 @@ import type {
   ModelRecord,
   ModelVersionRecord,
   NotebookRecord,
+  PredictionRecord,
   RunDetailsRecord,
   RunRecord,
   RunSummaryRecord,
@@ -30,6 +31,7 @@ export class LabbookDB extends Dexie {
   modelVersions!: EntityTable<ModelVersionRecord, 'id'>;
   modelFiles!: Dexie.Table<ModelFileRecord, [string, string]>;
   aliasEvents!: EntityTable<AliasEventRecord, 'id'>;
+  predictions!: EntityTable<PredictionRecord, 'id'>;
 
   constructor(name = 'labbook') {
     super(name);
@@ -57,6 +59,8 @@ export class LabbookDB extends Dexie {
         await tx.table<RunDetailsRecord, string>('runDetails').bulkPut(parts.map((p) => p.details));
         await runs.bulkPut(parts.map((p) => p.summary) as unknown as RunRecord[]);
       });
+    // Batch predictions: a new table only.
+    this.version(4).stores({ predictions: 'id, modelVersionId, datasetHash, createdAt' });
   }
 }
 

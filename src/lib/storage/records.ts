@@ -25,6 +25,8 @@ import type { Task, TrainConfig } from '../core/train-config';
 import type { PreprocessSpec } from '../core/preprocess';
 import type { TargetSpec } from '../core/target';
 import type { ModelManifest } from '../core/model-manifest';
+import type { PredictionSummary } from '../core/predictions';
+import type { CsvValue } from '../core/csv-export';
 
 export interface NotebookRecord {
   id: string;
@@ -174,6 +176,23 @@ export interface ModelFileRecord {
   sha256: string;
   bytes: number;
   blob: Blob;
+}
+
+/** A batch prediction: a model version applied to a dataset version, with its file. */
+export interface PredictionRecord {
+  /** Random id (newId). */
+  id: string;
+  modelVersionId: string;
+  datasetHash: string;
+  createdAt: number;
+  summary: PredictionSummary;
+  header: string[];
+  /** The first rows of the file, for the preview table. */
+  preview: CsvValue[][];
+  /** The prediction file (CSV, UTF-8 with BOM). */
+  csv: Blob;
+  backend: string;
+  ms: number;
 }
 
 /** An alias was set, moved (from and to) or removed (to null). */
