@@ -10,6 +10,7 @@ import MarkdownCell from './MarkdownCell.svelte';
 import DatasetCell from './DatasetCell.svelte';
 import TrainCell from './TrainCell.svelte';
 import CompareCell from './CompareCell.svelte';
+import PredictCell from './PredictCell.svelte';
 
 export interface CellProps<K extends CellKind> {
   cell: CellOf<K>;
@@ -21,4 +22,5 @@ export const CELL_COMPONENTS: { [K in CellKind]: Component<CellProps<K>> } = {
   dataset: DatasetCell,
   train: TrainCell,
   compare: CompareCell,
+  predict: PredictCell,
 };

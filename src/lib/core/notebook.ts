@@ -33,11 +33,20 @@ export interface TrainCellConfig {
 /** A compare cell: its runs table's filter, sort and selection, the baseline and chart choices. */
 export type CompareCellConfig = CompareSettings;
 
+/** A predict cell: which model version predicts on which dataset version, and the last result. */
+export interface PredictCellConfig {
+  modelVersionId: string | null;
+  datasetHash: string | null;
+  /** The stored prediction shown (its file is kept with it). */
+  predictionId: string | null;
+}
+
 export interface CellConfigs {
   markdown: MarkdownConfig;
   dataset: DatasetConfig;
   train: TrainCellConfig;
   compare: CompareCellConfig;
+  predict: PredictCellConfig;
 }
 
 export type CellKind = keyof CellConfigs;
@@ -111,6 +120,17 @@ export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
     description: 'Compare runs: settings that differ, metrics, curves, plots',
     defaults: defaultCompareSettings,
     normalize: normalizeCompareSettings,
+  },
+  predict: {
+    kind: 'predict',
+    label: 'Predict',
+    description: 'Apply a model version to a CSV and download the predictions',
+    defaults: () => ({ modelVersionId: null, datasetHash: null, predictionId: null }),
+    normalize: (raw) => {
+      const o = asObject(raw);
+      const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+      return { modelVersionId: str(o.modelVersionId), datasetHash: str(o.datasetHash), predictionId: str(o.predictionId) };
+    },
   },
 };
 

@@ -188,12 +188,16 @@ export class AppState {
     return this.notebooks.find((n) => n.id === id)?.title ?? '';
   }
 
-  /** The import state for one dataset cell (created on first use). */
-  importFor(cellId: string): ImportJob {
+  /**
+   * The import state of one cell (created on first use). `stored` records the new version in
+   * the cell's config: by default a dataset cell's `versionHash`.
+   */
+  importFor(cellId: string, stored?: (hash: string) => void): ImportJob {
     let job = this.#imports.get(cellId);
     if (!job) {
+      const record = stored ?? ((hash: string) => this.notebook?.updateConfig<'dataset'>(cellId, { versionHash: hash }));
       job = new ImportJob(async (hash) => {
-        this.notebook?.updateConfig<'dataset'>(cellId, { versionHash: hash });
+        record(hash);
         await Promise.all([this.refreshDatasets(), this.refreshStorage()]);
       });
       this.#imports.set(cellId, job);

@@ -25,11 +25,12 @@ export class PredictJob {
     return this.status === 'running';
   }
 
-  /** Shows a stored prediction (a reopened notebook). */
+  /** Shows a stored prediction (a reopened notebook); a run started meanwhile wins. */
   async show(id: string | null): Promise<void> {
-    const request = ++this.#request;
-    const found = id ? ((await getPrediction(id)) ?? null) : null;
-    if (request === this.#request && this.status !== 'running') this.result = found;
+    if (!id || this.result?.id === id) return;
+    const request = this.#request;
+    const found = (await getPrediction(id)) ?? null;
+    if (request === this.#request && found) this.result = found;
   }
 
   /** Predicts `version` on a dataset version; resolves with the stored prediction, or null on failure. */

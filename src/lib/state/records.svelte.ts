@@ -8,7 +8,10 @@ import * as modelsRepo from '../storage/models';
 import type { AliasEventRecord, ModelVersionRecord, RunDetailsRecord, RunRecord, RunSummaryRecord } from '../storage/records';
 import type { ModelWithVersions } from '../storage/models';
 import { TrainingJob, STALE_MS, aliveRunIds } from './training.svelte';
+import { bundleWorker, transfer } from '../workers';
+import { BundleError } from '../core/bundle';
 import { SweepJob } from './sweep.svelte';
+import { PredictJob } from './predict.svelte';
 import { formatMetric, metricLabel } from '../core/charts-training';
 import { summarizeEvaluation, type MainMetric } from '../core/training';
 import type { TrainConfig } from '../core/train-config';
@@ -138,6 +141,24 @@ export class RecordsState {
     return job;
   }
 
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #predictions = new Map<string, PredictJob>();
+
+  /** The prediction job of a predict cell. */
+  predictJob(cellId: string): PredictJob {
+    let job = this.#predictions.get(cellId);
+    if (!job) {
+      job = new PredictJob();
+      this.#predictions.set(cellId, job);
+    }
+    return job;
+  }
+
+  /** Every model version, newest model first, highest version first. */
+  allVersions(): ModelVersionRecord[] {
+    return this.models.flatMap((m) => [...m.versions].sort((a, b) => b.version - a.version));
+  }
+
   /** The sweep state of a train cell. */
   sweep(key: string): SweepJob {
     let sweep = this.#sweeps.get(key);
@@ -200,7 +221,62 @@ export class RecordsState {
   files(versionId: string) {
     return modelsRepo.getModelFiles(versionId);
   }
+
+  /** A version's lineage.json and threshold, from its stored files. */
+  facts(versionId: string): Promise<modelsRepo.VersionFacts | null> {
+    return modelsRepo.getVersionFacts(versionId);
+  }
+
+  /**
+   * Builds a version's bundle in the bundle worker. `options.referenceStats`
+   * adds reference statistics for drift checks (reference-stats.json).
+   * @throws Error with the reason shown to the user (a damaged stored version, say).
+   */
+  async exportBundle(versionId: string, options: modelsRepo.BundleExportOptions = {}): Promise<ExportedBundle> {
+    const { input, fileName } = await modelsRepo.bundleExportInput(versionId, options);
+    // Each file was just read into a buffer of its own; handed over, not copied (a buffer listed twice would throw).
+    const buffers = [...input.files, ...input.extras].map((f) => f.bytes.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+    const out = await bundleWorker().exportBundle(transfer(input, buffers.filter((b, i) => buffers.indexOf(b) === i)));
+    if (!out.ok) throw new Error(out.message);
+    return { fileName, blob: new Blob([out.zip.slice()], { type: 'application/zip' }), bytes: out.zip.byteLength, sha256: out.sha256, versionId };
+  }
+
+  /**
+   * Reads and verifies a bundle file in the bundle worker, then registers it
+   * (under the exporter's model name) in one transaction. A refusal comes back
+   * as a message naming the file, with nothing written.
+   */
+  async importBundle(file: File): Promise<BundleImportOutcome> {
+    const refused = (problem: string | null, message: string): BundleImportOutcome => ({
+      ok: false,
+      file: problem,
+      message: `“${file.name}” was not imported. ${problem ? `The problem is in ${problem}: ` : ''}${message}`,
+    });
+    const read = await bundleWorker().readBundleFile(file);
+    if (!read.ok) return refused(read.file, read.message);
+    try {
+      const version = await modelsRepo.importModelVersion(read.bundle, modelsRepo.suggestedModelName(read.bundle));
+      await this.refreshModels();
+      return { ok: true, version };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return refused(err instanceof BundleError ? err.file : null, /Nothing was imported\.$/.test(message) ? message : `${message} Nothing was imported.`);
+    }
+  }
 }
+
+/** A built bundle, ready to download. */
+export interface ExportedBundle {
+  fileName: string;
+  blob: Blob;
+  bytes: number;
+  /** SHA-256 of the .zip file itself. */
+  sha256: string;
+  /** The bundle's id: the version id, SHA-256 of its manifest.json. */
+  versionId: string;
+}
+
+export type BundleImportOutcome = { ok: true; version: ModelVersionRecord } | { ok: false; file: string | null; message: string };
 
 /** A model name for a run whose cell gave none: "<target> model". */
 export function defaultModelName(run: Pick<RunRecord, 'config'>): string {

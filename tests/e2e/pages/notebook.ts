@@ -48,7 +48,7 @@ export class NotebookPage {
     return this.page.getByRole('region', { name: /^Cell \d+: / });
   }
 
-  async addCell(kind: 'Markdown' | 'Dataset' | 'Train' | 'Compare'): Promise<Locator> {
+  async addCell(kind: 'Markdown' | 'Dataset' | 'Train' | 'Compare' | 'Predict' | 'Drift'): Promise<Locator> {
     await this.page.getByRole('button', { name: `+ ${kind} cell` }).click();
     return this.cells.last();
   }
