@@ -3,10 +3,12 @@ import * as Comlink from 'comlink';
 import type { DataApi } from '../../workers/data.worker';
 import type { TrainApi } from '../../workers/train.worker';
 import type { PredictApi } from '../../workers/predict.worker';
+import type { BundleApi } from '../../workers/bundle.worker';
 
 let data: Comlink.Remote<DataApi> | undefined;
 let train: Comlink.Remote<TrainApi> | undefined;
 let predict: Comlink.Remote<PredictApi> | undefined;
+let bundle: Comlink.Remote<BundleApi> | undefined;
 
 /** The data worker (CSV import, profiling), started on first use. */
 export function dataWorker(): Comlink.Remote<DataApi> {
@@ -32,4 +34,12 @@ export function predictWorker(): Comlink.Remote<PredictApi> {
   return predict;
 }
 
-export { proxy } from 'comlink';
+/** The bundle worker (building and verifying model bundle .zip files), started on first use. */
+export function bundleWorker(): Comlink.Remote<BundleApi> {
+  bundle ??= Comlink.wrap<BundleApi>(
+    new Worker(new URL('../../workers/bundle.worker.ts', import.meta.url), { type: 'module', name: 'labbook-bundle' }),
+  );
+  return bundle;
+}
+
+export { proxy, transfer } from 'comlink';

@@ -156,6 +156,97 @@ export class NotebookPage {
     return region.getByRole('button').allInnerTexts();
   }
 
+  /** Opens the Models page from the side bar. */
+  async openModels(): Promise<void> {
+    await this.sidebar.getByRole('button', { name: /^Models \(\d+\)$/ }).click();
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Models' })).toBeVisible();
+  }
+
+  /** The full id (SHA-256 of the manifest) of the model version whose page is open. */
+  async modelVersionId(): Promise<string> {
+    const id = await this.page.getByTestId('bundle-id').locator('[data-hash]').getAttribute('data-hash');
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    return id!;
+  }
+
+  /** On a model version's page: "Export bundle", and the downloaded .zip (its suggested name and bytes). */
+  async exportBundle(): Promise<FileSpec> {
+    const download = this.page.waitForEvent('download');
+    await this.page.getByRole('button', { name: 'Export bundle' }).click();
+    const file = await download;
+    await expect(this.page.getByTestId('bundle-exported')).toContainText(`Exported ${file.suggestedFilename()}`);
+    return { name: file.suggestedFilename(), mimeType: 'application/zip', buffer: readFileSync(await file.path()) };
+  }
+
+  /**
+   * Imports a bundle with the Models page's "Import model bundle" file input. On success the new
+   * version's page opens (wait for it with expectImportedVersion); on a refusal an alert says why.
+   */
+  async importBundle(bundle: FileSpec): Promise<void> {
+    await this.openModels();
+    await this.page.getByLabel('Import model bundle').setInputFiles(bundle);
+  }
+
+  /** Drops a bundle on the Models page the way a drag from the desktop does. */
+  async dropBundle(bundle: FileSpec): Promise<void> {
+    await this.openModels();
+    const target = this.page.getByRole('region', { name: 'Model registry' });
+    const dataTransfer = await this.page.evaluateHandle(
+      ({ name, type, b64 }) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], name, { type }));
+        return dt;
+      },
+      { name: bundle.name, type: bundle.mimeType, b64: bundle.buffer.toString('base64') },
+    );
+    await target.dispatchEvent('dragenter', { dataTransfer });
+    await target.dispatchEvent('dragover', { dataTransfer });
+    await target.dispatchEvent('drop', { dataTransfer });
+  }
+
+  /** Waits for the page of an imported version: its heading, the "Imported from a bundle" note and its id. */
+  async expectImportedVersion(heading: string, id: string): Promise<void> {
+    await expect(this.page.getByRole('heading', { level: 1, name: heading })).toBeVisible({ timeout: 30_000 });
+    await expect(this.page.getByTestId('imported-note')).toContainText('Imported from a bundle on');
+    expect(await this.modelVersionId()).toBe(id);
+  }
+
+  /** Runs "Verify files" on a model version's page and expects every file to match. */
+  async expectFilesVerify(files = 7): Promise<void> {
+    await this.page.getByRole('button', { name: 'Verify files' }).click();
+    await expect(this.page.getByRole('status').filter({ hasText: `All ${files} files match their SHA-256` })).toBeVisible();
+  }
+
+  /** Counts the model registry's stored records straight from IndexedDB. */
+  async storedRegistryCounts(): Promise<{ models: number; modelVersions: number; modelFiles: number; modelExtras: number }> {
+    return this.page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('labbook');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const stores = ['models', 'modelVersions', 'modelFiles', 'modelExtras'] as const;
+            const tx = db.transaction([...stores], 'readonly');
+            const out: Record<string, number> = {};
+            let left = stores.length;
+            for (const s of stores) {
+              const req = tx.objectStore(s).count();
+              req.onsuccess = () => {
+                out[s] = req.result;
+                left -= 1;
+                if (left === 0) {
+                  db.close();
+                  resolve(out as { models: number; modelVersions: number; modelFiles: number; modelExtras: number });
+                }
+              };
+            }
+          };
+        }),
+    );
+  }
+
   /** Counts stored records straight from IndexedDB, to prove what was (not) written. */
   async storedCounts(): Promise<{ datasets: number; versions: number; chunks: number }> {
     return this.page.evaluate(

@@ -1,0 +1,94 @@
+import { expect, test, type Page } from '@playwright/test';
+import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { NotebookPage, fixture, sha256, type FileSpec } from './pages/notebook';
+
+test.describe.configure({ timeout: 180_000 });
+
+/** Trains a quick run on heart-small.csv, opens its model version and exports its bundle. */
+async function trainAndExport(page: Page): Promise<{ bundle: FileSpec; id: string }> {
+  const nb = new NotebookPage(page);
+  await nb.goto();
+  const train = await nb.trainCellOn(fixture('heart-small.csv'));
+  await train.getByLabel('Backend').selectOption('cpu');
+  await train.getByLabel('Epochs', { exact: true }).fill('3');
+  await train.getByLabel('Model name').fill('heart-risk');
+  await nb.train(train);
+  await train.getByRole('button', { name: 'heart-risk v1' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'heart-risk v1' })).toBeVisible();
+  const id = await nb.modelVersionId();
+  const bundle = await nb.exportBundle();
+  return { bundle, id };
+}
+
+test('a bundle exported here imports in a fresh browser as the same version: same id, verified files, its lineage', async ({ page, browser }) => {
+  const { bundle, id } = await trainAndExport(page);
+  expect(bundle.name).toBe(`heart-risk-v1-${id.slice(0, 12)}.zip`);
+  // The bundle's id, in full, next to the button, and the .zip's own SHA-256 as sha256sum prints it.
+  const shown = page.getByTestId('bundle-id');
+  await shown.getByRole('button', { name: 'Full hash' }).click();
+  await expect(shown.locator('[data-hash]')).toHaveText(id);
+  await expect(page.getByTestId('bundle-exported').locator('[data-hash]')).toHaveAttribute('data-hash', sha256(bundle.buffer));
+
+  const ctx = await browser.newContext();
+  try {
+    const p2 = await ctx.newPage();
+    const nb2 = new NotebookPage(p2);
+    await nb2.goto();
+    await expect(nb2.sidebar.getByRole('button', { name: 'Models (0)' })).toBeVisible();
+    await nb2.importBundle(bundle);
+    await nb2.expectImportedVersion('heart-risk v1', id);
+    const full = p2.getByTestId('bundle-id');
+    await full.getByRole('button', { name: 'Full hash' }).click();
+    await expect(full.locator('[data-hash]')).toHaveText(id);
+    await expect(nb2.sidebar.getByRole('button', { name: 'Models (1)' })).toBeVisible();
+    // Its run and dataset stayed in the first browser; lineage.json still says where it came from.
+    await expect(p2.getByRole('navigation', { name: 'Lineage' })).toContainText('(not in this browser)');
+    const lineage = p2.getByTestId('model-lineage');
+    await expect(lineage.locator(`[data-hash="${sha256(fixture('heart-small.csv').buffer)}"]`)).toBeVisible();
+    await expect(p2.getByTestId('lineage-seed')).toHaveText('42');
+    await expect(p2.getByTestId('lineage-environment')).toContainText(/Labbook .* · TF\.js [\d.]+ · backend cpu/);
+    await expect(p2.getByRole('table', { name: 'Run configuration' }).getByRole('row', { name: /^target HeartDisease$/ })).toBeVisible();
+    await nb2.expectFilesVerify();
+    expect(await nb2.storedRegistryCounts()).toEqual({ models: 1, modelVersions: 1, modelFiles: 7, modelExtras: 1 });
+
+    // The same bundle again is refused: nothing changes.
+    await nb2.importBundle(bundle);
+    await expect(p2.getByRole('alert')).toContainText(`These exact model files are already registered as version 1 of “heart-risk” (${id.slice(0, 12)}…). Nothing was imported.`);
+    expect(await nb2.storedRegistryCounts()).toEqual({ models: 1, modelVersions: 1, modelFiles: 7, modelExtras: 1 });
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a bundle with one byte of weights.bin changed is refused, naming weights.bin, and nothing is stored', async ({ page, browser }) => {
+  const { bundle, id } = await trainAndExport(page);
+  const entries = unzipSync(new Uint8Array(bundle.buffer));
+  const weights = entries['weights.bin']!;
+  const at = weights.length >> 1;
+  weights[at] = weights[at]! ^ 0x01;
+  const rezipped = Object.create(null) as Zippable;
+  for (const [name, bytes] of Object.entries(entries)) rezipped[name] = bytes;
+  const tampered: FileSpec = { ...bundle, buffer: Buffer.from(zipSync(rezipped)) };
+
+  const ctx = await browser.newContext();
+  try {
+    const p2 = await ctx.newPage();
+    const nb2 = new NotebookPage(p2);
+    await nb2.goto();
+    await nb2.importBundle(tampered);
+    const alert = p2.getByRole('alert');
+    await expect(alert).toContainText(`“${bundle.name}” was not imported. The problem is in weights.bin:`);
+    await expect(alert).toContainText('weights.bin does not match its SHA-256 in manifest.json');
+    await expect(alert).toContainText('Nothing was imported.');
+    await expect(nb2.sidebar.getByRole('button', { name: 'Models (0)' })).toBeVisible();
+    await expect(p2.getByText('No models registered yet.')).toBeVisible();
+    expect(await nb2.storedRegistryCounts()).toEqual({ models: 0, modelVersions: 0, modelFiles: 0, modelExtras: 0 });
+
+    // The genuine bundle, dropped on the Models page, is then accepted.
+    await nb2.dropBundle(bundle);
+    await nb2.expectImportedVersion('heart-risk v1', id);
+    await nb2.expectFilesVerify();
+  } finally {
+    await ctx.close();
+  }
+});
