@@ -1,8 +1,9 @@
 /**
  * Predict worker: a stored model version applied to a stored dataset version,
- * off the main thread. Thin: decoding is lib/core, inference lib/ml; the
- * prediction file is written here in chunks into a Blob. Its own worker, so a
- * prediction never waits behind a training run in the train worker's queue.
+ * and drift checks of a new dataset version against a reference (with the
+ * model's predictions on both when a version is chosen), off the main thread.
+ * Thin: decoding, drift and metrics are lib/core, inference lib/ml. Its own
+ * worker, so neither waits behind a training run in the train worker's queue.
  */
 import * as Comlink from 'comlink';
 import { decodeColumns } from '../src/lib/core/dataset-source';
@@ -11,7 +12,10 @@ import { csvChunks, type CsvValue } from '../src/lib/core/csv-export';
 import { predictRows, type PredictableModel } from '../src/lib/ml/batch-predict';
 import { chooseBackend } from '../src/lib/ml/backends';
 import { browserHost } from '../src/lib/ml/backends-browser';
-import type { DatasetSource } from '../src/lib/core/training';
+import type { DatasetSource, EvaluationSummary } from '../src/lib/core/training';
+import { columnStats, driftReport, type ColumnStats, type DriftOptions, type DriftResult } from '../src/lib/core/drift';
+import { conceptMetrics, modelDrift, predictionStats, type ModelDrift } from '../src/lib/core/drift-model';
+import { encodeTarget } from '../src/lib/core/target';
 
 export interface PredictRequest {
   model: PredictableModel;
@@ -30,6 +34,40 @@ export interface PredictResponse {
   csv: Blob;
   backend: string;
   ms: number;
+}
+
+export interface DriftRequest {
+  reference: DatasetSource;
+  current: DatasetSource;
+  /** The columns to test (a model's inputs, or every column both sides share). */
+  columns: string[];
+  options: DriftOptions;
+  /** With a model version: its prediction, label and concept drift too. */
+  model: { versionId: string; model: PredictableModel; target: string; test: EvaluationSummary | null } | null;
+}
+
+export interface DriftResponse {
+  result: DriftResult;
+  model: ModelDrift | null;
+  /** Whether the reference side's statistics were reused from an earlier check. */
+  referenceReused: boolean;
+  ms: number;
+}
+
+// The reference side of a check, kept for the next batch checked against it (the worker lives
+// as long as the tab): key = dataset hash + the columns summarised (+ the model, for its predictions).
+const referenceCache = new Map<string, ColumnStats[]>();
+const MAX_CACHED = 4;
+// The model's outputs on a reference, kept the same way (key: reference hash + the model's files).
+const predictionCache = new Map<string, Awaited<ReturnType<typeof predictRows>>>();
+
+async function sideStats(source: DatasetSource, columns: readonly string[]): Promise<ColumnStats[]> {
+  const present = columns.filter((c) => source.schema.some((s) => s.name === c));
+  const decoded = await decodeColumns(source, present);
+  return decoded.flatMap((c) => {
+    const s = columnStats(c.schema.name, c.schema.type, c.data);
+    return s ? [s] : [];
+  });
 }
 
 const api = {
@@ -52,5 +90,58 @@ const api = {
   },
 };
 
-Comlink.expose(api);
-export type PredictApi = typeof api;
+const driftApi = {
+  async checkDrift(request: DriftRequest): Promise<DriftResponse> {
+    const started = performance.now();
+    const wanted = [...new Set([...request.columns, ...(request.model ? [request.model.target] : [])])];
+    const key = `${request.reference.hash}\n${wanted.join('\n')}`;
+    let reference = referenceCache.get(key);
+    const referenceReused = reference !== undefined;
+    if (!reference) {
+      reference = await sideStats(request.reference, wanted);
+      if (referenceCache.size >= MAX_CACHED) referenceCache.delete(referenceCache.keys().next().value!);
+      referenceCache.set(key, reference);
+    }
+    const current = await sideStats(request.current, wanted);
+    const target = request.model?.target;
+    const result = driftReport(
+      reference.filter((c) => c.name !== target || request.columns.includes(c.name)),
+      current,
+      request.options,
+    );
+    let model: ModelDrift | null = null;
+    if (request.model) {
+      await chooseBackend(browserHost, 'wasm', async () => 0, ['wasm', 'cpu']);
+      const predictOn = async (source: DatasetSource, cacheKey: string | null) => {
+        const cached = cacheKey ? predictionCache.get(cacheKey) : undefined;
+        if (cached) return cached;
+        const needed = request.model!.model.preprocessing.columns.map((c) => c.name).filter((n) => source.schema.some((s) => s.name === n));
+        const cols = await decodeColumns(source, needed);
+        const p = await predictRows(request.model!.model, cols, source.rows);
+        if (cacheKey) {
+          if (predictionCache.size >= MAX_CACHED) predictionCache.delete(predictionCache.keys().next().value!);
+          predictionCache.set(cacheKey, p);
+        }
+        return p;
+      };
+      const refP = await predictOn(request.reference, `${request.reference.hash}\n${request.model.versionId}`);
+      const curP = await predictOn(request.current, null);
+      const targetOf = (side: ColumnStats[]) => side.find((c) => c.name === target) ?? null;
+      let concept = null;
+      const hasTarget = request.current.schema.some((c) => c.name === target);
+      if (hasTarget && request.model.test) {
+        const [t] = await decodeColumns(request.current, [target!]);
+        const all = Uint32Array.from({ length: request.current.rows }, (_, i) => i);
+        const { y } = encodeTarget(request.model.model.target, t!.data, all);
+        const truth = Float64Array.from(y, (v) => (request.model!.model.target.task === 'regression' && request.model!.model.target.scaled ? v * request.model!.model.target.std + request.model!.model.target.mean : v));
+        concept = conceptMetrics(curP, truth, request.model.test);
+      }
+      model = modelDrift({ referencePredictions: predictionStats(refP), currentPredictions: predictionStats(curP), referenceTarget: targetOf(reference), currentTarget: hasTarget ? targetOf(current) : null, concept });
+    }
+    return { result, model, referenceReused, ms: performance.now() - started };
+  },
+};
+
+const exposed = { ...api, ...driftApi };
+Comlink.expose(exposed);
+export type PredictApi = typeof exposed;

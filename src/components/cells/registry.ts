@@ -11,6 +11,7 @@ import DatasetCell from './DatasetCell.svelte';
 import TrainCell from './TrainCell.svelte';
 import CompareCell from './CompareCell.svelte';
 import PredictCell from './PredictCell.svelte';
+import DriftCell from './DriftCell.svelte';
 
 export interface CellProps<K extends CellKind> {
   cell: CellOf<K>;
@@ -23,4 +24,5 @@ export const CELL_COMPONENTS: { [K in CellKind]: Component<CellProps<K>> } = {
   train: TrainCell,
   compare: CompareCell,
   predict: PredictCell,
+  drift: DriftCell,
 };

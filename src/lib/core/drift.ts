@@ -226,7 +226,9 @@ export function driftReport(reference: readonly ColumnStats[], current: readonly
       skipped.push({ column: ref.name, reason: 'it is not in the new data' });
       continue;
     }
-    const f = featureDrift(ref, cur, options.overrides?.[ref.name], options.bins, options.maxCategories);
+    // Own properties only: a column may be called __proto__ or constructor.
+    const override = options.overrides && Object.hasOwn(options.overrides, ref.name) ? options.overrides[ref.name] : undefined;
+    const f = featureDrift(ref, cur, override, options.bins, options.maxCategories);
     if ('skipped' in f) skipped.push({ column: ref.name, reason: f.skipped });
     else features.push(f);
   }

@@ -7,6 +7,7 @@
 import type { Delimiter } from './types';
 import { normalizeTrainConfig, type TrainConfig } from './train-config';
 import { defaultCompareSettings, normalizeCompareSettings, type CompareSettings } from './compare';
+import { DRIFT_TESTS, type DriftTestName } from './drift-stats';
 
 export interface MarkdownConfig {
   text: string;
@@ -41,12 +42,27 @@ export interface PredictCellConfig {
   predictionId: string | null;
 }
 
+/** A drift cell: what the new data is compared with, the new data, the settings and the last report. */
+export interface DriftCellConfig {
+  referenceKind: 'dataset' | 'model';
+  /** The reference dataset version (kind 'dataset'). */
+  referenceHash: string | null;
+  /** The model version whose training data is the reference, and whose predictions are checked (kind 'model'). */
+  modelVersionId: string | null;
+  currentHash: string | null;
+  /** Per column: the test and threshold the user chose. */
+  overrides: Record<string, { test?: DriftTestName; threshold?: number }>;
+  shareThreshold: number;
+  reportId: string | null;
+}
+
 export interface CellConfigs {
   markdown: MarkdownConfig;
   dataset: DatasetConfig;
   train: TrainCellConfig;
   compare: CompareCellConfig;
   predict: PredictCellConfig;
+  drift: DriftCellConfig;
 }
 
 export type CellKind = keyof CellConfigs;
@@ -130,6 +146,35 @@ export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
       const o = asObject(raw);
       const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
       return { modelVersionId: str(o.modelVersionId), datasetHash: str(o.datasetHash), predictionId: str(o.predictionId) };
+    },
+  },
+  drift: {
+    kind: 'drift',
+    label: 'Drift',
+    description: 'Check whether new data still looks like the reference (and the model still holds)',
+    defaults: () => ({ referenceKind: 'dataset', referenceHash: null, modelVersionId: null, currentHash: null, overrides: {}, shareThreshold: 0.5, reportId: null }),
+    normalize: (raw) => {
+      const o = asObject(raw);
+      const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+      const overrides: DriftCellConfig['overrides'] = {};
+      // Column names are user data: kept as entries of a null-prototype object, never merged into one.
+      const rawOverrides = asObject(o.overrides);
+      for (const name of Object.keys(rawOverrides)) {
+        const v = asObject(rawOverrides[name]);
+        const test = typeof v.test === 'string' && Object.hasOwn(DRIFT_TESTS, v.test) ? (v.test as DriftTestName) : undefined;
+        const threshold = typeof v.threshold === 'number' && Number.isFinite(v.threshold) && v.threshold >= 0 ? v.threshold : undefined;
+        if (test !== undefined || threshold !== undefined) Object.defineProperty(overrides, name, { value: { test, threshold }, enumerable: true, writable: true, configurable: true });
+      }
+      const share = typeof o.shareThreshold === 'number' && o.shareThreshold > 0 && o.shareThreshold <= 1 ? o.shareThreshold : 0.5;
+      return {
+        referenceKind: o.referenceKind === 'model' ? 'model' : 'dataset',
+        referenceHash: str(o.referenceHash),
+        modelVersionId: str(o.modelVersionId),
+        currentHash: str(o.currentHash),
+        overrides,
+        shareThreshold: share,
+        reportId: str(o.reportId),
+      };
     },
   },
 };

@@ -12,6 +12,7 @@ import { bundleWorker, transfer } from '../workers';
 import { BundleError } from '../core/bundle';
 import { SweepJob } from './sweep.svelte';
 import { PredictJob } from './predict.svelte';
+import { DriftJob } from './drift.svelte';
 import { formatMetric, metricLabel } from '../core/charts-training';
 import { summarizeEvaluation, type MainMetric } from '../core/training';
 import type { TrainConfig } from '../core/train-config';
@@ -150,6 +151,19 @@ export class RecordsState {
     if (!job) {
       job = new PredictJob();
       this.#predictions.set(cellId, job);
+    }
+    return job;
+  }
+
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #drifts = new Map<string, DriftJob>();
+
+  /** The drift job of a drift cell. */
+  driftJob(cellId: string): DriftJob {
+    let job = this.#drifts.get(cellId);
+    if (!job) {
+      job = new DriftJob();
+      this.#drifts.set(cellId, job);
     }
     return job;
   }

@@ -8,6 +8,8 @@ import type {
   AliasEventRecord,
   ChunkRecord,
   DatasetRecord,
+  DriftReportRecord,
+  ModelExtraRecord,
   ModelFileRecord,
   ModelRecord,
   ModelVersionRecord,
@@ -30,8 +32,10 @@ export class LabbookDB extends Dexie {
   models!: EntityTable<ModelRecord, 'name'>;
   modelVersions!: EntityTable<ModelVersionRecord, 'id'>;
   modelFiles!: Dexie.Table<ModelFileRecord, [string, string]>;
+  modelExtras!: Dexie.Table<ModelExtraRecord, [string, string]>;
   aliasEvents!: EntityTable<AliasEventRecord, 'id'>;
   predictions!: EntityTable<PredictionRecord, 'id'>;
+  driftReports!: EntityTable<DriftReportRecord, 'id'>;
 
   constructor(name = 'labbook') {
     super(name);
@@ -61,6 +65,10 @@ export class LabbookDB extends Dexie {
       });
     // Batch predictions: a new table only.
     this.version(4).stores({ predictions: 'id, modelVersionId, datasetHash, createdAt' });
+    // Model bundles: the extras (README.md, reference statistics) of imported versions. A new table only.
+    this.version(5).stores({ modelExtras: '[versionId+path], versionId' });
+    // Drift reports: a new table only.
+    this.version(6).stores({ driftReports: 'id, currentHash, modelVersionId, createdAt' });
   }
 }
 

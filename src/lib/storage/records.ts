@@ -27,6 +27,9 @@ import type { TargetSpec } from '../core/target';
 import type { ModelManifest } from '../core/model-manifest';
 import type { PredictionSummary } from '../core/predictions';
 import type { CsvValue } from '../core/csv-export';
+import type { DriftOptions, DriftResult } from '../core/drift';
+import type { ModelDrift } from '../core/drift-model';
+import type { SchemaFinding } from '../core/schema-check';
 
 export interface NotebookRecord {
   id: string;
@@ -167,10 +170,27 @@ export interface ModelVersionRecord {
   /** The numbers shown in the registry, e.g. {rocAuc, accuracy} or {rmse, r2}. */
   headline: Record<string, number>;
   createdAt: number;
+  /** Where the version came from; absent on versions stored before bundles existed (trained here). */
+  source?: 'trained' | 'bundle';
+  /** When it was imported from a bundle (source 'bundle'); its run and dataset are then in another browser. */
+  importedAt?: number;
 }
 
 /** One file of a model version. */
 export interface ModelFileRecord {
+  versionId: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+  blob: Blob;
+}
+
+/**
+ * A file that travelled with a model version in a bundle but is not part of
+ * its identity (README.md, reference-stats.json): kept so a re-export carries
+ * it along. Checked against bundle.json's SHA-256 when it was imported.
+ */
+export interface ModelExtraRecord {
   versionId: string;
   path: string;
   sha256: string;
@@ -192,6 +212,30 @@ export interface PredictionRecord {
   /** The prediction file (CSV, UTF-8 with BOM). */
   csv: Blob;
   backend: string;
+  ms: number;
+}
+
+/** A stored drift check: its inputs' hashes, settings, per-feature results and verdict. */
+export interface DriftReportRecord {
+  /** Random id (newId). */
+  id: string;
+  createdAt: number;
+  notebookId: string | null;
+  /** What the new data was compared with: a dataset version, or the dataset a model version was trained on. */
+  reference: { kind: 'dataset' | 'model'; datasetHash: string; label: string };
+  /** The new data's dataset version (SHA-256 of its file). */
+  currentHash: string;
+  currentLabel: string;
+  /** The model version checked (prediction, label and concept drift), if any. */
+  modelVersionId: string | null;
+  modelLabel: string | null;
+  options: DriftOptions;
+  schema: SchemaFinding[];
+  result: DriftResult;
+  model: ModelDrift | null;
+  /** What a non-specialist reads first. */
+  summary: string;
+  referenceReused: boolean;
   ms: number;
 }
 

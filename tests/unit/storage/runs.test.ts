@@ -195,11 +195,12 @@ describe('schema upgrade', () => {
     const upgraded = new LabbookDB(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(4);
+      expect(upgraded.verno).toBe(6);
       expect((await upgraded.notebooks.get('nb1'))?.title).toBe('Heart');
       await upgraded.runs.add(splitStoredRun(run('r1')).summary);
       expect(await upgraded.runs.count()).toBe(1);
       expect(await upgraded.models.count()).toBe(0);
+      expect(await upgraded.modelExtras.count()).toBe(0);
     } finally {
       upgraded.close();
       await upgraded.delete();

@@ -1,0 +1,110 @@
+/**
+ * A drift cell's job: read both dataset versions (and the model version's
+ * files, when one is chosen), check drift in the predict worker, and store
+ * the report with its inputs' hashes. A newer check makes an older one's
+ * answer stale: it is dropped.
+ */
+import { newId } from '../core/ids';
+import { modelFromFiles } from '../core/model-files';
+import { checkSchema, type SchemaFinding } from '../core/schema-check';
+import { driftSummary, type DriftOptions } from '../core/drift';
+import { modelSummary } from '../core/drift-model';
+import type { EvaluationSummary } from '../core/training';
+import { getChunks } from '../storage/datasets';
+import { getModelFiles } from '../storage/models';
+import { getDriftReport, saveDriftReport } from '../storage/drift';
+import type { DriftReportRecord, ModelVersionRecord, VersionRecord } from '../storage/records';
+import { predictWorker } from '../workers';
+
+export interface DriftInputs {
+  reference: { kind: 'dataset' | 'model'; version: VersionRecord; label: string };
+  current: { version: VersionRecord; label: string };
+  model: ModelVersionRecord | null;
+  options: DriftOptions;
+  notebookId: string | null;
+}
+
+async function source(version: VersionRecord) {
+  const chunks = await getChunks(version.hash);
+  return { hash: version.hash, rows: version.rows, schema: version.schema, dictBlob: version.dictBlob, chunks: chunks.map((c) => ({ layout: c.layout, blob: c.blob })) };
+}
+
+/** The schema check of the new data against the reference (or the model's inputs). */
+export function schemaFindings(inputs: Pick<DriftInputs, 'reference' | 'current' | 'model'>, targetName: string | null): SchemaFinding[] {
+  const current = { schema: inputs.current.version.schema, profile: inputs.current.version.profile };
+  if (inputs.model) return checkSchema({ kind: 'model', inputSchema: inputs.model.inputSchema, target: targetName, preprocessing: inputs.model.preprocessing }, current);
+  return checkSchema({ kind: 'dataset', schema: inputs.reference.version.schema, profile: inputs.reference.version.profile }, current);
+}
+
+export class DriftJob {
+  status = $state<'idle' | 'running' | 'error'>('idle');
+  error = $state<string | null>(null);
+  report = $state.raw<DriftReportRecord | null>(null);
+  #request = 0;
+
+  get busy(): boolean {
+    return this.status === 'running';
+  }
+
+  /** Shows a stored report (a reopened notebook); a check started meanwhile wins. */
+  async show(id: string | null): Promise<void> {
+    if (!id || this.report?.id === id) return;
+    const request = this.#request;
+    const found = (await getDriftReport(id)) ?? null;
+    if (request === this.#request && found) this.report = found;
+  }
+
+  async run(inputs: DriftInputs): Promise<DriftReportRecord | null> {
+    const request = ++this.#request;
+    this.status = 'running';
+    this.error = null;
+    try {
+      const [reference, current] = await Promise.all([source(inputs.reference.version), source(inputs.current.version)]);
+      let model = null;
+      let targetName: string | null = null;
+      if (inputs.model) {
+        const files = await getModelFiles(inputs.model.id);
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup by path, nothing reactive
+        const bytes = new Map(await Promise.all(files.map(async (f) => [f.path, new Uint8Array(await f.blob.arrayBuffer())] as const)));
+        const m = modelFromFiles(bytes);
+        targetName = m.targetName;
+        const test = JSON.parse(new TextDecoder().decode(bytes.get('metrics.json'))) as EvaluationSummary | null;
+        model = { versionId: inputs.model.id, model: { files: m.files, preprocessing: m.preprocessing, target: m.target, threshold: m.threshold }, target: m.targetName, test };
+      }
+      const columns = inputs.model
+        ? inputs.model.inputSchema.map((c) => c.name)
+        : inputs.reference.version.schema.map((c) => c.name).filter((n) => inputs.current.version.schema.some((c) => c.name === n));
+      const out = await predictWorker().checkDrift({ reference, current, columns, options: inputs.options, model });
+      const summary = [driftSummary(out.result), out.model ? modelSummary(out.model) : ''].filter((x) => x !== '').join(' Also, ');
+      const report: DriftReportRecord = {
+        id: newId(),
+        createdAt: Date.now(),
+        notebookId: inputs.notebookId,
+        reference: { kind: inputs.reference.kind, datasetHash: inputs.reference.version.hash, label: inputs.reference.label },
+        currentHash: inputs.current.version.hash,
+        currentLabel: inputs.current.label,
+        modelVersionId: inputs.model?.id ?? null,
+        modelLabel: inputs.model ? `${inputs.model.modelName} v${inputs.model.version}` : null,
+        options: inputs.options,
+        schema: schemaFindings(inputs, targetName),
+        result: out.result,
+        model: out.model,
+        summary,
+        referenceReused: out.referenceReused,
+        ms: out.ms,
+      };
+      await saveDriftReport(report);
+      if (request === this.#request) {
+        this.report = report;
+        this.status = 'idle';
+      }
+      return report;
+    } catch (err) {
+      if (request === this.#request) {
+        this.status = 'error';
+        this.error = `The drift check failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      return null;
+    }
+  }
+}
