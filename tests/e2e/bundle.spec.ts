@@ -92,3 +92,25 @@ test('a bundle with one byte of weights.bin changed is refused, naming weights.b
     await ctx.close();
   }
 });
+
+test('an imported bundle predicts exactly what the original version predicts, on the same file', async ({ page, browser }) => {
+  const { bundle } = await trainAndExport(page);
+  const nb = new NotebookPage(page);
+  await nb.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
+  const here = await nb.predictFile(fixture('heart-small.csv'), 600);
+  const ctx = await browser.newContext();
+  try {
+    const p2 = await ctx.newPage();
+    const nb2 = new NotebookPage(p2);
+    await nb2.goto();
+    await nb2.importBundle(bundle);
+    await expect(p2.getByTestId('imported-note')).toBeVisible({ timeout: 30_000 });
+    await nb2.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
+    const there = await nb2.predictFile(fixture('heart-small.csv'), 600);
+    // Byte for byte: every probability and label, and the columns around them.
+    expect(there.split('\r\n').length).toBe(602);
+    expect(there).toBe(here);
+  } finally {
+    await ctx.close();
+  }
+});

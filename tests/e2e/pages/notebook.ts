@@ -136,6 +136,20 @@ export class NotebookPage {
     return cells.map((t) => Number(/^-?[\d,]*\.?\d+/.exec(t.trim())?.[0]?.replace(/,/g, '') ?? NaN));
   }
 
+  /**
+   * Predicts with the first model version on `file` in a new predict cell and returns the
+   * downloaded prediction file's text.
+   */
+  async predictFile(file: FileSpec, rows: number): Promise<string> {
+    const cell = await this.addCell('Predict');
+    await cell.getByLabel('Model version').selectOption({ index: 1 });
+    await cell.getByLabel('Choose CSV to predict on').setInputFiles(file);
+    await cell.getByRole('button', { name: `Predict ${rows.toLocaleString('en-US')} rows` }).click();
+    await expect(cell.getByTestId('prediction-summary')).toContainText(`Predicted ${rows.toLocaleString('en-US')} rows`, { timeout: 60_000 });
+    const [download] = await Promise.all([this.page.waitForEvent('download'), cell.getByRole('button', { name: 'Download predictions (CSV)' }).click()]);
+    return readFileSync((await download.path())!, 'utf8');
+  }
+
   /** A value from a cell's "Test metrics" table. */
   async metric(scope: Locator, name: string): Promise<number> {
     const table = scope.getByRole('table', { name: 'Test metrics' });
