@@ -8,6 +8,9 @@ import { blobChunks } from '../src/lib/core/blob-stream';
 import { reprofileColumn } from '../src/lib/core/reprofile';
 import { hashInWorker } from './hash-client';
 import { ImportError, type ImportOptions, type ImportProgress, type ImportResult } from '../src/lib/core/types';
+import { decodeColumns } from '../src/lib/core/dataset-source';
+import { combinedCsv } from '../src/lib/core/combine';
+import type { DatasetSource } from '../src/lib/core/training';
 
 export type ImportOutcome =
   | { ok: true; result: ImportResult }
@@ -50,6 +53,16 @@ const api = {
   },
 
   reprofileColumn,
+
+  /** Two stored versions as one CSV file (the first's columns, its rows then the second's), to import. */
+  async combine(first: DatasetSource, second: DatasetSource): Promise<Blob> {
+    const read = async (s: DatasetSource) => {
+      const names = s.schema.map((c) => c.name);
+      return { names, columns: (await decodeColumns(s, names)).map((c) => c.data), rows: s.rows };
+    };
+    const [a, b] = await Promise.all([read(first), read(second)]);
+    return new Blob([...combinedCsv(a, b)], { type: 'text/csv' });
+  },
 };
 
 Comlink.expose(api);

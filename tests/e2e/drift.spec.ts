@@ -85,4 +85,18 @@ test('against a model version: prediction and label drift, and its metrics on th
   const concept = cell.getByRole('table', { name: /^Metrics on the new data against the test split/ });
   await expect(concept.getByRole('row', { name: /^ROC AUC / })).toBeVisible();
   await expect(cell.getByTestId('drift-summary')).toContainText(/the model’s recall of “Yes” (fell|rose|stayed)/);
+
+  // Retrain with this data: reference + new batch as one dataset version, and a train cell on it
+  // with the model's config.
+  await cell.getByRole('button', { name: 'Retrain with this data' }).click();
+  const combined = nb.cell(4);
+  await expect(combined).toHaveAccessibleName('Cell 4: Dataset');
+  await nb.expectStored(combined, 1);
+  await expect(nb.rowCount(combined)).toContainText('25,000');
+  const retrain = nb.cell(5);
+  await expect(retrain).toHaveAccessibleName('Cell 5: Train');
+  await expect(retrain.getByLabel('Target column')).toHaveValue('HeartDisease');
+  await expect(retrain.getByLabel('Backend')).toHaveValue('cpu');
+  await expect(retrain.getByLabel('Epochs', { exact: true })).toHaveValue('3');
+  await expect(retrain.getByTestId('split-preview')).toHaveText('Split: 17,500 train · 3,750 validation · 3,750 test rows');
 });

@@ -14,7 +14,7 @@ import { getChunks } from '../storage/datasets';
 import { getModelFiles } from '../storage/models';
 import { getDriftReport, saveDriftReport } from '../storage/drift';
 import type { DriftReportRecord, ModelVersionRecord, VersionRecord } from '../storage/records';
-import { predictWorker } from '../workers';
+import { dataWorker, predictWorker } from '../workers';
 
 export interface DriftInputs {
   reference: { kind: 'dataset' | 'model'; version: VersionRecord; label: string };
@@ -107,4 +107,14 @@ export class DriftJob {
       return null;
     }
   }
+}
+
+/**
+ * "Retrain with this data": the reference and the new data as one CSV file
+ * (built in the data worker), ready to import as a dataset version.
+ */
+export async function combinedFile(reference: VersionRecord, current: VersionRecord, name: string): Promise<File> {
+  const [a, b] = await Promise.all([source(reference), source(current)]);
+  const blob = await dataWorker().combine(a, b);
+  return new File([blob], name, { type: 'text/csv' });
 }
