@@ -86,9 +86,16 @@ test('against a model version: prediction and label drift, and its metrics on th
   await expect(concept.getByRole('row', { name: /^ROC AUC / })).toBeVisible();
   await expect(cell.getByTestId('drift-summary')).toContainText(/the model’s recall of “Yes” (fell|rose|stayed)/);
 
+  // The report is listed with the model version it concerns.
+  await nb.openModels();
+  await page.getByRole('table', { name: 'Versions of HeartDisease model' }).getByRole('button', { name: 'v1', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Drift reports of this version' }).getByRole('listitem')).toHaveCount(1);
+  await expect(page.getByRole('list', { name: 'Drift reports of this version' })).toContainText('4 of 17 features drifted');
+  await nb.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
+
   // Retrain with this data: reference + new batch as one dataset version, and a train cell on it
   // with the model's config.
-  await cell.getByRole('button', { name: 'Retrain with this data' }).click();
+  await nb.cell(3).getByRole('button', { name: 'Retrain with this data' }).click();
   const combined = nb.cell(4);
   await expect(combined).toHaveAccessibleName('Cell 4: Dataset');
   await nb.expectStored(combined, 1);

@@ -5,7 +5,7 @@
  */
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
-import type { AliasEventRecord, ModelVersionRecord, RunDetailsRecord, RunRecord, RunSummaryRecord } from '../storage/records';
+import type { AliasEventRecord, DriftReportRecord, ModelVersionRecord, RunDetailsRecord, RunRecord, RunSummaryRecord } from '../storage/records';
 import type { ModelWithVersions } from '../storage/models';
 import { TrainingJob, STALE_MS, aliveRunIds } from './training.svelte';
 import { bundleWorker, transfer } from '../workers';
@@ -13,6 +13,7 @@ import { BundleError } from '../core/bundle';
 import { SweepJob } from './sweep.svelte';
 import { PredictJob } from './predict.svelte';
 import { DriftJob } from './drift.svelte';
+import { driftReportsOf } from '../storage/drift';
 import { formatMetric, metricLabel } from '../core/charts-training';
 import { summarizeEvaluation, type MainMetric } from '../core/training';
 import type { TrainConfig } from '../core/train-config';
@@ -166,6 +167,11 @@ export class RecordsState {
       this.#drifts.set(cellId, job);
     }
     return job;
+  }
+
+  /** The drift reports that concern a model version, newest first. */
+  driftReports(versionId: string): Promise<DriftReportRecord[]> {
+    return driftReportsOf(versionId);
   }
 
   /** Every model version, newest model first, highest version first. */
