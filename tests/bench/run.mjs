@@ -3,12 +3,16 @@
  * `npm run bench`: every benchmark, one after the other, each in its own
  * Node process (each builds what it serves and starts its own preview server).
  *
- *   node tests/bench/run.mjs                 import, then training, then compare
- *   node tests/bench/run.mjs --only train    one of them (import | train | compare)
+ *   node tests/bench/run.mjs                 import, then training, then compare, then drift
+ *   node tests/bench/run.mjs --only train    one of them (import | train | compare | drift)
  *   node tests/bench/run.mjs --no-build      reuse the last builds
  *
  * compare seeds 1,000 synthetic runs and times the runs table and the
  * comparison of selected runs (tests/bench/compare.mjs).
+ *
+ * drift checks the full generated file against its full shifted batch in the
+ * drift cell (fresh, then with the reference's statistics reused), and times
+ * the bundle export and import of a 2 x 64 MLP (tests/bench/drift.mjs).
  *
  * Benchmarks print figures and ratios and never fail on time; this exits
  * non-zero only when a benchmark could not run at all.
@@ -18,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHES = ['import', 'train', 'compare'];
+const BENCHES = ['import', 'train', 'compare', 'drift'];
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
