@@ -10,6 +10,8 @@ import { hashInWorker } from './hash-client';
 import { ImportError, type ImportOptions, type ImportProgress, type ImportResult } from '../src/lib/core/types';
 import { decodeColumns } from '../src/lib/core/dataset-source';
 import { combinedCsv } from '../src/lib/core/combine';
+import { columnStats, type ColumnStats } from '../src/lib/core/drift';
+import { referenceStatsJson } from '../src/lib/core/drift-reference';
 import type { DatasetSource } from '../src/lib/core/training';
 
 export type ImportOutcome =
@@ -53,6 +55,13 @@ const api = {
   },
 
   reprofileColumn,
+
+  /** A dataset version's drift statistics for `columns`, as reference-stats.json bytes (for a bundle). */
+  async referenceStats(source: DatasetSource, columns: string[]): Promise<Uint8Array> {
+    const present = columns.filter((c) => source.schema.some((s) => s.name === c));
+    const stats = (await decodeColumns(source, present)).map((c) => columnStats(c.schema.name, c.schema.type, c.data)).filter((x): x is ColumnStats => x !== null);
+    return new TextEncoder().encode(referenceStatsJson(source.hash, source.rows, stats));
+  },
 
   /** Two stored versions as one CSV file (the first's columns, its rows then the second's), to import. */
   async combine(first: DatasetSource, second: DatasetSource): Promise<Blob> {

@@ -37,7 +37,9 @@ export interface PredictResponse {
 }
 
 export interface DriftRequest {
-  reference: DatasetSource;
+  /** The reference's data, or null when only its statistics are here (a bundle's reference-stats.json). */
+  reference: DatasetSource | null;
+  referenceStats: { datasetHash: string; columns: ColumnStats[] } | null;
   current: DatasetSource;
   /** The columns to test (a model's inputs, or every column both sides share). */
   columns: string[];
@@ -94,10 +96,12 @@ const driftApi = {
   async checkDrift(request: DriftRequest): Promise<DriftResponse> {
     const started = performance.now();
     const wanted = [...new Set([...request.columns, ...(request.model ? [request.model.target] : [])])];
-    const key = `${request.reference.hash}\n${wanted.join('\n')}`;
-    let reference = referenceCache.get(key);
-    const referenceReused = reference !== undefined;
+    const refHash = request.reference?.hash ?? request.referenceStats?.datasetHash ?? '';
+    const key = `${refHash}\n${wanted.join('\n')}`;
+    let reference = request.reference ? referenceCache.get(key) : request.referenceStats?.columns;
+    const referenceReused = request.reference !== null && reference !== undefined;
     if (!reference) {
+      if (!request.reference) throw new Error('The reference has neither data nor statistics in this browser.');
       reference = await sideStats(request.reference, wanted);
       if (referenceCache.size >= MAX_CACHED) referenceCache.delete(referenceCache.keys().next().value!);
       referenceCache.set(key, reference);
@@ -124,7 +128,8 @@ const driftApi = {
         }
         return p;
       };
-      const refP = await predictOn(request.reference, `${request.reference.hash}\n${request.model.versionId}`);
+      // Without the reference's rows (statistics from a bundle) there are no reference predictions.
+      const refP = request.reference ? await predictOn(request.reference, `${request.reference.hash}\n${request.model.versionId}`) : null;
       const curP = await predictOn(request.current, null);
       const targetOf = (side: ColumnStats[]) => side.find((c) => c.name === target) ?? null;
       let concept = null;
@@ -136,7 +141,7 @@ const driftApi = {
         const truth = Float64Array.from(y, (v) => (request.model!.model.target.task === 'regression' && request.model!.model.target.scaled ? v * request.model!.model.target.std + request.model!.model.target.mean : v));
         concept = conceptMetrics(curP, truth, request.model.test);
       }
-      model = modelDrift({ referencePredictions: predictionStats(refP), currentPredictions: predictionStats(curP), referenceTarget: targetOf(reference), currentTarget: hasTarget ? targetOf(current) : null, concept });
+      model = modelDrift({ referencePredictions: refP ? predictionStats(refP) : null, currentPredictions: predictionStats(curP), referenceTarget: targetOf(reference), currentTarget: hasTarget ? targetOf(current) : null, concept });
     }
     return { result, model, referenceReused, ms: performance.now() - started };
   },

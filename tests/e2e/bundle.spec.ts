@@ -49,12 +49,12 @@ test('a bundle exported here imports in a fresh browser as the same version: sam
     await expect(p2.getByTestId('lineage-environment')).toContainText(/Labbook .* · TF\.js [\d.]+ · backend cpu/);
     await expect(p2.getByRole('table', { name: 'Run configuration' }).getByRole('row', { name: /^target HeartDisease$/ })).toBeVisible();
     await nb2.expectFilesVerify();
-    expect(await nb2.storedRegistryCounts()).toEqual({ models: 1, modelVersions: 1, modelFiles: 7, modelExtras: 1 });
+    expect(await nb2.storedRegistryCounts()).toEqual({ models: 1, modelVersions: 1, modelFiles: 7, modelExtras: 2 }); // README.md and reference-stats.json
 
     // The same bundle again is refused: nothing changes.
     await nb2.importBundle(bundle);
     await expect(p2.getByRole('alert')).toContainText(`These exact model files are already registered as version 1 of “heart-risk” (${id.slice(0, 12)}…). Nothing was imported.`);
-    expect(await nb2.storedRegistryCounts()).toEqual({ models: 1, modelVersions: 1, modelFiles: 7, modelExtras: 1 });
+    expect(await nb2.storedRegistryCounts()).toEqual({ models: 1, modelVersions: 1, modelFiles: 7, modelExtras: 2 }); // README.md and reference-stats.json
   } finally {
     await ctx.close();
   }
@@ -110,6 +110,43 @@ test('an imported bundle predicts exactly what the original version predicts, on
     // Byte for byte: every probability and label, and the columns around them.
     expect(there.split('\r\n').length).toBe(602);
     expect(there).toBe(here);
+
+    // The same training file is now in this browser too (same bytes, same SHA-256): the imported
+    // version is drift-checked against it like a local one, and nothing drifts.
+    const drift = await nb2.addCell('Drift');
+    await drift.getByLabel('Reference', { exact: true }).selectOption('model');
+    await drift.getByLabel('Model version').selectOption({ index: 1 });
+    await drift.getByLabel('New data').selectOption({ index: 1 });
+    await drift.getByRole('button', { name: 'Check drift' }).click();
+    await expect(drift.getByTestId('drift-summary')).toContainText('0 of 17 features drifted', { timeout: 60_000 });
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('without its training data, an imported version is drift-checked against the reference statistics its bundle carries', async ({ page, browser }) => {
+  const { bundle } = await trainAndExport(page);
+  const ctx = await browser.newContext();
+  try {
+    const p2 = await ctx.newPage();
+    const nb2 = new NotebookPage(p2);
+    await nb2.goto();
+    await nb2.importBundle(bundle);
+    await expect(p2.getByTestId('imported-note')).toBeVisible({ timeout: 30_000 });
+    await nb2.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
+    const drift = await nb2.addCell('Drift');
+    await drift.getByLabel('Reference', { exact: true }).selectOption('model');
+    await drift.getByLabel('Model version').selectOption({ index: 1 });
+    await expect(drift.getByText('the reference statistics its bundle carries are used instead')).toBeVisible();
+    // A copy of the training file with BMI raised by 8 for every row: only BMI moves.
+    const lines = fixture('heart-small.csv').buffer.toString('utf8').trim().split('\n');
+    const shifted = lines.map((l, i) => (i === 0 ? l : l.split(',').map((v, j) => (j === 1 ? String(Number(v) + 8) : v)).join(','))).join('\n') + '\n';
+    await drift.getByLabel('Choose new CSV').setInputFiles({ name: 'bmi-up.csv', mimeType: 'text/csv', buffer: Buffer.from(shifted) });
+    await drift.getByRole('button', { name: 'Check drift' }).click();
+    await expect(drift.getByTestId('drift-summary')).toContainText('1 of 17 features drifted', { timeout: 60_000 });
+    await expect(drift.locator('tr[data-feature="BMI"]').getByTestId('drift-verdict')).toHaveText('drifted');
+    // No reference rows: the model's outputs cannot be compared, but its metrics on the new data can.
+    await expect(drift.getByRole('table', { name: /^Metrics on the new data against the test split/ })).toBeVisible();
   } finally {
     await ctx.close();
   }

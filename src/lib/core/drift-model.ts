@@ -83,8 +83,8 @@ export function conceptMetrics(p: PredictionOutput, truth: Float64Array, test: E
 }
 
 /** Prediction, label and concept drift together. */
-export function modelDrift(args: { referencePredictions: ColumnStats; currentPredictions: ColumnStats; referenceTarget: ColumnStats | null; currentTarget: ColumnStats | null; concept: ConceptMetric[] | null }): ModelDrift {
-  const pd = featureDrift(args.referencePredictions, args.currentPredictions);
+export function modelDrift(args: { referencePredictions: ColumnStats | null; currentPredictions: ColumnStats; referenceTarget: ColumnStats | null; currentTarget: ColumnStats | null; concept: ConceptMetric[] | null }): ModelDrift {
+  const pd = args.referencePredictions ? featureDrift(args.referencePredictions, args.currentPredictions) : { skipped: 'no reference rows' };
   const ld = args.referenceTarget && args.currentTarget ? featureDrift(args.referenceTarget, args.currentTarget) : null;
   const concept = args.concept;
   const degraded = concept !== null && concept.some((m) => (m.key === 'recall' || m.key === 'balancedAccuracy' || m.key === 'rocAuc' || m.key === 'rmse' || m.key === 'r2') && m.change < -CONCEPT_DROP);

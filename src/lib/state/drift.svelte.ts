@@ -11,13 +11,16 @@ import { driftSummary, type DriftOptions } from '../core/drift';
 import { modelSummary } from '../core/drift-model';
 import type { EvaluationSummary } from '../core/training';
 import { getChunks } from '../storage/datasets';
-import { getModelFiles } from '../storage/models';
+import { getModelExtras, getModelFiles } from '../storage/models';
+import { parseReferenceStats } from '../core/drift-reference';
+import { REFERENCE_STATS_FILE } from '../core/bundle';
 import { getDriftReport, saveDriftReport } from '../storage/drift';
 import type { DriftReportRecord, ModelVersionRecord, VersionRecord } from '../storage/records';
 import { dataWorker, predictWorker } from '../workers';
 
 export interface DriftInputs {
-  reference: { kind: 'dataset' | 'model'; version: VersionRecord; label: string };
+  /** The reference; `version` is null when only a bundle's statistics of it are here. */
+  reference: { kind: 'dataset' | 'model'; version: VersionRecord | null; datasetHash: string; label: string };
   current: { version: VersionRecord; label: string };
   model: ModelVersionRecord | null;
   options: DriftOptions;
@@ -33,6 +36,7 @@ async function source(version: VersionRecord) {
 export function schemaFindings(inputs: Pick<DriftInputs, 'reference' | 'current' | 'model'>, targetName: string | null): SchemaFinding[] {
   const current = { schema: inputs.current.version.schema, profile: inputs.current.version.profile };
   if (inputs.model) return checkSchema({ kind: 'model', inputSchema: inputs.model.inputSchema, target: targetName, preprocessing: inputs.model.preprocessing }, current);
+  if (!inputs.reference.version) return [];
   return checkSchema({ kind: 'dataset', schema: inputs.reference.version.schema, profile: inputs.reference.version.profile }, current);
 }
 
@@ -59,7 +63,15 @@ export class DriftJob {
     this.status = 'running';
     this.error = null;
     try {
-      const [reference, current] = await Promise.all([source(inputs.reference.version), source(inputs.current.version)]);
+      const [reference, current] = await Promise.all([inputs.reference.version ? source(inputs.reference.version) : null, source(inputs.current.version)]);
+      // No reference rows here: a bundle's reference-stats.json stands in for them.
+      let referenceStats = null;
+      if (!reference) {
+        const extra = inputs.model ? (await getModelExtras(inputs.model.id)).find((e) => e.path === REFERENCE_STATS_FILE) : undefined;
+        if (!extra) throw new Error('The reference data is not stored in this browser, and the model version carries no reference statistics. Import its training data, or choose a dataset version as the reference.');
+        const file = parseReferenceStats(await extra.blob.text());
+        referenceStats = { datasetHash: file.datasetHash, columns: file.columns };
+      }
       let model = null;
       let targetName: string | null = null;
       if (inputs.model) {
@@ -73,14 +85,14 @@ export class DriftJob {
       }
       const columns = inputs.model
         ? inputs.model.inputSchema.map((c) => c.name)
-        : inputs.reference.version.schema.map((c) => c.name).filter((n) => inputs.current.version.schema.some((c) => c.name === n));
-      const out = await predictWorker().checkDrift({ reference, current, columns, options: inputs.options, model });
+        : (inputs.reference.version?.schema ?? []).map((c) => c.name).filter((n) => inputs.current.version.schema.some((c) => c.name === n));
+      const out = await predictWorker().checkDrift({ reference, referenceStats, current, columns, options: inputs.options, model });
       const summary = [driftSummary(out.result), out.model ? modelSummary(out.model) : ''].filter((x) => x !== '').join(' Also, ');
       const report: DriftReportRecord = {
         id: newId(),
         createdAt: Date.now(),
         notebookId: inputs.notebookId,
-        reference: { kind: inputs.reference.kind, datasetHash: inputs.reference.version.hash, label: inputs.reference.label },
+        reference: { kind: inputs.reference.kind, datasetHash: inputs.reference.datasetHash, label: inputs.reference.label },
         currentHash: inputs.current.version.hash,
         currentLabel: inputs.current.label,
         modelVersionId: inputs.model?.id ?? null,

@@ -8,7 +8,8 @@ import * as modelsRepo from '../storage/models';
 import type { AliasEventRecord, DriftReportRecord, ModelVersionRecord, RunDetailsRecord, RunRecord, RunSummaryRecord } from '../storage/records';
 import type { ModelWithVersions } from '../storage/models';
 import { TrainingJob, STALE_MS, aliveRunIds } from './training.svelte';
-import { bundleWorker, transfer } from '../workers';
+import { bundleWorker, dataWorker, transfer } from '../workers';
+import { getDatasetSource } from '../storage/datasets';
 import { BundleError } from '../core/bundle';
 import { SweepJob } from './sweep.svelte';
 import { PredictJob } from './predict.svelte';
@@ -253,7 +254,13 @@ export class RecordsState {
    * @throws Error with the reason shown to the user (a damaged stored version, say).
    */
   async exportBundle(versionId: string, options: modelsRepo.BundleExportOptions = {}): Promise<ExportedBundle> {
-    const { input, fileName } = await modelsRepo.bundleExportInput(versionId, options);
+    // With the training data in this browser, the bundle carries its drift statistics, so the
+    // version can be drift-checked where that data is not.
+    const version = this.version(versionId);
+    const data = version && !options.referenceStats ? await getDatasetSource(version.datasetHash) : null;
+    const columns = version ? [...version.inputSchema.map((c) => c.name), ...(this.run(version.runId)?.config.target ? [this.run(version.runId)!.config.target] : [])] : [];
+    const referenceStats = data ? await dataWorker().referenceStats(data, columns) : options.referenceStats;
+    const { input, fileName } = await modelsRepo.bundleExportInput(versionId, { ...options, referenceStats });
     // Each file was just read into a buffer of its own; handed over, not copied (a buffer listed twice would throw).
     const buffers = [...input.files, ...input.extras].map((f) => f.bytes.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     const out = await bundleWorker().exportBundle(transfer(input, buffers.filter((b, i) => buffers.indexOf(b) === i)));

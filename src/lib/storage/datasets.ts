@@ -7,6 +7,7 @@ import Dexie from 'dexie';
 import { db } from './db';
 import type { ChunkRecord, DatasetRecord, VersionRecord } from './records';
 import type { ColumnProfile, ColumnType, ImportResult } from '../core/types';
+import type { DatasetSource } from '../core/training';
 import { newId } from '../core/ids';
 
 export interface DatasetWithVersions {
@@ -130,6 +131,17 @@ export async function getDataset(id: string): Promise<DatasetRecord | undefined>
 export async function getChunks(hash: string): Promise<ChunkRecord[]> {
   const chunks = await db().chunks.where('hash').equals(hash).toArray();
   return chunks.sort((a, b) => a.index - b.index);
+}
+
+/** Where a worker reads a version's columns: its schema, dictionary and chunk Blobs; null when not stored. */
+export async function getDatasetSource(hash: string): Promise<DatasetSource | null> {
+  const d = db();
+  return d.transaction('r', d.versions, d.chunks, async () => {
+    const version = await d.versions.get(hash);
+    if (!version) return null;
+    const chunks = await getChunks(hash);
+    return { hash, rows: version.rows, schema: version.schema, dictBlob: version.dictBlob, chunks: chunks.map((c) => ({ layout: c.layout, blob: c.blob })) };
+  });
 }
 
 /**
