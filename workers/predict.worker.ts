@@ -9,9 +9,8 @@ import * as Comlink from 'comlink';
 import { decodeColumns } from '../src/lib/core/dataset-source';
 import { predictionFile, summarizePredictions, type PredictionSummary } from '../src/lib/core/predictions';
 import { csvChunks, type CsvValue } from '../src/lib/core/csv-export';
-import { predictRows, type PredictableModel } from '../src/lib/ml/batch-predict';
-import { chooseBackend } from '../src/lib/ml/backends';
-import { browserHost } from '../src/lib/ml/backends-browser';
+import type { PredictableModel } from '../src/lib/ml/batch-predict';
+import type { PredictionOutput } from '../src/lib/core/predictions';
 import type { DatasetSource, EvaluationSummary } from '../src/lib/core/training';
 import { columnStats, driftReport, type ColumnStats, type DriftOptions, type DriftResult } from '../src/lib/core/drift';
 import { conceptMetrics, modelDrift, predictionStats, type ModelDrift } from '../src/lib/core/drift-model';
@@ -56,12 +55,27 @@ export interface DriftResponse {
   ms: number;
 }
 
+/**
+ * TF.js and the model code, loaded on first use: a drift check against a dataset version needs
+ * none of it, and loading TF.js costs a cold worker ~0.4 s.
+ */
+let ml: Promise<{ predictRows: typeof import('../src/lib/ml/batch-predict').predictRows; backend: string }> | undefined;
+function loadMl() {
+  ml ??= Promise.all([import('../src/lib/ml/batch-predict'), import('../src/lib/ml/backends'), import('../src/lib/ml/backends-browser')]).then(async ([bp, b, bb]) => {
+    // wasm, else cpu: the same backend on every machine gives the same numbers, which is what a
+    // colleague checking an imported bundle's predictions needs (and it is the fastest here).
+    const report = await b.chooseBackend(bb.browserHost, 'wasm', async () => 0, ['wasm', 'cpu']);
+    return { predictRows: bp.predictRows, backend: report.used };
+  });
+  return ml;
+}
+
 // The reference side of a check, kept for the next batch checked against it (the worker lives
 // as long as the tab): key = dataset hash + the columns summarised (+ the model, for its predictions).
 const referenceCache = new Map<string, ColumnStats[]>();
 const MAX_CACHED = 4;
 // The model's outputs on a reference, kept the same way (key: reference hash + the model's files).
-const predictionCache = new Map<string, Awaited<ReturnType<typeof predictRows>>>();
+const predictionCache = new Map<string, PredictionOutput>();
 
 async function sideStats(source: DatasetSource, columns: readonly string[]): Promise<ColumnStats[]> {
   const present = columns.filter((c) => source.schema.some((s) => s.name === c));
@@ -75,9 +89,7 @@ async function sideStats(source: DatasetSource, columns: readonly string[]): Pro
 const api = {
   async predict(request: PredictRequest): Promise<PredictResponse> {
     const started = performance.now();
-    // wasm, else cpu: the same backend on every machine gives the same numbers, which is what a
-    // colleague checking an imported bundle's predictions needs (and it is the fastest here).
-    const report = await chooseBackend(browserHost, 'wasm', async () => 0, ['wasm', 'cpu']);
+    const { predictRows, backend } = await loadMl();
     const names = request.dataset.schema.map((c) => c.name);
     const columns = await decodeColumns(request.dataset, names);
     const p = await predictRows(request.model, columns, request.dataset.rows);
@@ -88,7 +100,7 @@ const api = {
       preview.push(row);
     }
     const csv = new Blob([...csvChunks(file.header, file.rows(), { bom: true })], { type: 'text/csv;charset=utf-8' });
-    return { summary: summarizePredictions(p), header: file.header, preview, csv, backend: report.used, ms: performance.now() - started };
+    return { summary: summarizePredictions(p), header: file.header, preview, csv, backend, ms: performance.now() - started };
   },
 };
 
@@ -115,7 +127,7 @@ const driftApi = {
     );
     let model: ModelDrift | null = null;
     if (request.model) {
-      await chooseBackend(browserHost, 'wasm', async () => 0, ['wasm', 'cpu']);
+      const { predictRows } = await loadMl();
       const predictOn = async (source: DatasetSource, cacheKey: string | null) => {
         const cached = cacheKey ? predictionCache.get(cacheKey) : undefined;
         if (cached) return cached;

@@ -28,7 +28,10 @@ test('the sample’s new batch on a drift cell: the shifted features are flagged
   const refSelect = cell.getByLabel('Reference data');
   const sampleValue = await refSelect.locator('option', { hasText: /^heart-sample v1/ }).getAttribute('value');
   await refSelect.selectOption(sampleValue!);
-  await cell.getByLabel('Choose new CSV').setInputFiles(batch);
+  // Dropped on the drift cell, the file becomes its new data (not a new dataset cell).
+  await nb.dropFile(batch, cell.getByRole('group', { name: 'Drop a CSV here to check it for drift' }));
+  await expect(cell.getByRole('status').filter({ hasText: 'Stored as version 1 of "heart-new-batch"' })).toBeVisible();
+  await expect(nb.cells).toHaveCount(2);
   await expect(cell.getByRole('region', { name: /^Schema of the new data/ }).getByTestId('schema-ok')).toBeVisible();
   await cell.getByRole('button', { name: 'Check drift' }).click();
   await expect(cell.getByTestId('drift-summary')).toHaveText(/^4 of 18 features drifted \(22%\): .+\. That is below the 50% at which the dataset counts as drifted\.$/, { timeout: 60_000 });

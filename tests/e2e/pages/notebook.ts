@@ -58,8 +58,8 @@ export class NotebookPage {
     await cell.getByLabel('Choose CSV file').setInputFiles(file);
   }
 
-  /** Drops a file on the notebook the way a drag from the desktop does. */
-  async dropFile(file: FileSpec): Promise<void> {
+  /** Drops a file on the notebook (or on `target`, e.g. a drift cell) the way a drag from the desktop does. */
+  async dropFile(file: FileSpec, target: Locator = this.notebook): Promise<void> {
     const dataTransfer = await this.page.evaluateHandle(
       ({ name, type, b64 }) => {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -69,9 +69,9 @@ export class NotebookPage {
       },
       { name: file.name, type: file.mimeType, b64: file.buffer.toString('base64') },
     );
-    await this.notebook.dispatchEvent('dragenter', { dataTransfer });
-    await this.notebook.dispatchEvent('dragover', { dataTransfer });
-    await this.notebook.dispatchEvent('drop', { dataTransfer });
+    await target.dispatchEvent('dragenter', { dataTransfer });
+    await target.dispatchEvent('dragover', { dataTransfer });
+    await target.dispatchEvent('drop', { dataTransfer });
   }
 
   /** Waits for the "Stored as version N" or "Already stored" notice in a cell. */
