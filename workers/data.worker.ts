@@ -13,6 +13,8 @@ import { combinedCsv } from '../src/lib/core/combine';
 import { columnStats, type ColumnStats } from '../src/lib/core/drift';
 import { referenceStatsJson } from '../src/lib/core/drift-reference';
 import type { DatasetSource } from '../src/lib/core/training';
+import type { TrainConfig } from '../src/lib/core/train-config';
+import { splitOf } from '../src/lib/core/prepare';
 
 export type ImportOutcome =
   | { ok: true; result: ImportResult }
@@ -57,10 +59,14 @@ const api = {
   reprofileColumn,
 
   /** A dataset version's drift statistics for `columns`, as reference-stats.json bytes (for a bundle). */
-  async referenceStats(source: DatasetSource, columns: string[]): Promise<Uint8Array> {
+  async referenceStats(source: DatasetSource, columns: string[], config: TrainConfig | null): Promise<Uint8Array> {
     const present = columns.filter((c) => source.schema.some((s) => s.name === c));
-    const stats = (await decodeColumns(source, present)).map((c) => columnStats(c.schema.name, c.schema.type, c.data)).filter((x): x is ColumnStats => x !== null);
-    return new TextEncoder().encode(referenceStatsJson(source.hash, source.rows, stats));
+    const decoded = await decodeColumns(source, present);
+    // The model's training split only (the same seeded split training made), when its config is known.
+    const target = config ? decoded.find((c) => c.schema.name === config.target) : undefined;
+    const subset = config && target ? splitOf(config, target).split.train : undefined;
+    const stats = decoded.map((c) => columnStats(c.schema.name, c.schema.type, c.data, subset)).filter((x): x is ColumnStats => x !== null);
+    return new TextEncoder().encode(referenceStatsJson(source.hash, subset?.length ?? source.rows, stats));
   },
 
   /** Two stored versions as one CSV file (the first's columns, its rows then the second's), to import. */

@@ -15,6 +15,8 @@ import type { DatasetSource, EvaluationSummary } from '../src/lib/core/training'
 import { columnStats, driftReport, type ColumnStats, type DriftOptions, type DriftResult } from '../src/lib/core/drift';
 import { conceptMetrics, modelDrift, predictionStats, type ModelDrift } from '../src/lib/core/drift-model';
 import { encodeTarget } from '../src/lib/core/target';
+import { splitOf } from '../src/lib/core/prepare';
+import type { TrainConfig } from '../src/lib/core/train-config';
 
 export interface PredictRequest {
   model: PredictableModel;
@@ -44,7 +46,9 @@ export interface DriftRequest {
   columns: string[];
   options: DriftOptions;
   /** With a model version: its prediction, label and concept drift too. */
-  model: { versionId: string; model: PredictableModel; target: string; test: EvaluationSummary | null } | null;
+  model: { versionId: string; model: PredictableModel; target: string; test: EvaluationSummary | null; config: TrainConfig | null } | null;
+  /** The reference is the model's training data: only the rows of its training split are used. */
+  trainingRowsOnly: boolean;
 }
 
 export interface DriftResponse {
@@ -77,13 +81,19 @@ const MAX_CACHED = 4;
 // The model's outputs on a reference, kept the same way (key: reference hash + the model's files).
 const predictionCache = new Map<string, PredictionOutput>();
 
-async function sideStats(source: DatasetSource, columns: readonly string[]): Promise<ColumnStats[]> {
+async function sideStats(source: DatasetSource, columns: readonly string[], subset?: Uint32Array): Promise<ColumnStats[]> {
   const present = columns.filter((c) => source.schema.some((s) => s.name === c));
   const decoded = await decodeColumns(source, present);
   return decoded.flatMap((c) => {
-    const s = columnStats(c.schema.name, c.schema.type, c.data);
+    const s = columnStats(c.schema.name, c.schema.type, c.data, subset);
     return s ? [s] : [];
   });
+}
+
+/** The rows of a model's training split in its dataset version (the same seeded split training made). */
+async function trainingRows(source: DatasetSource, config: TrainConfig): Promise<Uint32Array> {
+  const [target] = await decodeColumns(source, [config.target]);
+  return splitOf(config, target!).split.train;
 }
 
 const api = {
@@ -109,12 +119,14 @@ const driftApi = {
     const started = performance.now();
     const wanted = [...new Set([...request.columns, ...(request.model ? [request.model.target] : [])])];
     const refHash = request.reference?.hash ?? request.referenceStats?.datasetHash ?? '';
-    const key = `${refHash}\n${wanted.join('\n')}`;
+    const config = request.trainingRowsOnly ? (request.model?.config ?? null) : null;
+    const subset = request.reference && config ? await trainingRows(request.reference, config) : undefined;
+    const key = `${refHash}\n${subset ? `train:${request.model!.versionId}` : 'all'}\n${wanted.join('\n')}`;
     let reference = request.reference ? referenceCache.get(key) : request.referenceStats?.columns;
     const referenceReused = request.reference !== null && reference !== undefined;
     if (!reference) {
       if (!request.reference) throw new Error('The reference has neither data nor statistics in this browser.');
-      reference = await sideStats(request.reference, wanted);
+      reference = await sideStats(request.reference, wanted, subset);
       if (referenceCache.size >= MAX_CACHED) referenceCache.delete(referenceCache.keys().next().value!);
       referenceCache.set(key, reference);
     }
@@ -133,7 +145,7 @@ const driftApi = {
         if (cached) return cached;
         const needed = request.model!.model.preprocessing.columns.map((c) => c.name).filter((n) => source.schema.some((s) => s.name === n));
         const cols = await decodeColumns(source, needed);
-        const p = await predictRows(request.model!.model, cols, source.rows);
+        const p = await predictRows(request.model!.model, cols, source.rows, source === request.reference ? subset : undefined);
         if (cacheKey) {
           if (predictionCache.size >= MAX_CACHED) predictionCache.delete(predictionCache.keys().next().value!);
           predictionCache.set(cacheKey, p);

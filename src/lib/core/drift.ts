@@ -33,20 +33,25 @@ export function driftKind(type: ColumnSchema['type']): 'numeric' | 'categorical'
   return null;
 }
 
-/** Summarises one stored column: finite values ascending, or category counts (missing values counted apart). */
-export function columnStats(name: string, type: ColumnSchema['type'], data: ColumnData): ColumnStats | null {
+/**
+ * Summarises one stored column (or only `subset` of its rows, e.g. a model's
+ * training split): finite values ascending, or category counts (missing values
+ * counted apart).
+ */
+export function columnStats(name: string, type: ColumnSchema['type'], data: ColumnData, subset?: Uint32Array): ColumnStats | null {
   const kind = driftKind(type);
   if (kind === null) return null;
-  const rows = data.kind === 'num' ? data.values.length : data.codes.length;
+  const rows = subset ? subset.length : data.kind === 'num' ? data.values.length : data.codes.length;
   if (kind === 'numeric') {
     if (data.kind !== 'num') return null;
-    const sorted = finiteSorted(data.values);
+    const sorted = finiteSorted(subset ? Float64Array.from(subset, (r) => data.values[r]!) : data.values);
     return { name, kind, rows, missing: rows - sorted.length, sorted };
   }
   // Booleans stored as 0/1 numbers and dictionary text alike become category counts.
   const { codes, dict } = columnAsStrings(data);
   const perCode = new Float64Array(dict.length + 1);
-  for (let i = 0; i < codes.length; i++) perCode[codes[i]!]!++;
+  if (subset) for (let i = 0; i < subset.length; i++) perCode[codes[subset[i]!]!]!++;
+  else for (let i = 0; i < codes.length; i++) perCode[codes[i]!]!++;
   const counts: [string, number][] = [];
   for (let k = 1; k <= dict.length; k++) if (perCode[k]! > 0) counts.push([dict[k - 1]!, perCode[k]!]);
   return { name, kind, rows, missing: perCode[0]!, counts };

@@ -8,6 +8,7 @@ import { LINEAGE_JSON, METRICS_JSON, MODEL_JSON, PREPROCESSING_JSON, SCHEMA_JSON
 import type { PreprocessSpec } from './preprocess';
 import type { TargetSpec } from './target';
 import type { InputSchemaColumn, ModelArtifactsFiles } from './training';
+import type { TrainConfig } from './train-config';
 
 /** What predicting with a model version needs, read from its files. */
 export interface ModelFromFiles {
@@ -19,6 +20,8 @@ export interface ModelFromFiles {
   threshold: number | null;
   /** The target column's name, from lineage.json's run config. */
   targetName: string;
+  /** The run config the version was trained with (lineage.json), to find its training rows again. */
+  config: TrainConfig | null;
 }
 
 function json<T>(files: ReadonlyMap<string, Uint8Array>, path: string): T {
@@ -41,7 +44,7 @@ export function modelFromFiles(files: ReadonlyMap<string, Uint8Array>): ModelFro
   if (!model) throw new Error(`The model version has no ${MODEL_JSON}.`);
   if (!weights) throw new Error(`The model version has no ${WEIGHTS_BIN}.`);
   const metrics = json<{ threshold?: unknown } | null>(files, METRICS_JSON);
-  const lineage = json<{ config?: { target?: unknown } }>(files, LINEAGE_JSON);
+  const lineage = json<{ config?: TrainConfig & { target?: unknown } }>(files, LINEAGE_JSON);
   const threshold = metrics && typeof metrics.threshold === 'number' ? metrics.threshold : null;
   const targetName = typeof lineage.config?.target === 'string' ? lineage.config.target : 'target';
   // A copy, so the weights buffer is exactly the file's bytes whatever view it came in.
@@ -53,5 +56,6 @@ export function modelFromFiles(files: ReadonlyMap<string, Uint8Array>): ModelFro
     inputSchema: json<InputSchemaColumn[]>(files, SCHEMA_JSON),
     threshold,
     targetName,
+    config: lineage.config && typeof lineage.config.target === 'string' ? lineage.config : null,
   };
 }

@@ -60,6 +60,24 @@ function pick(x: Float32Array, cols: number, rows: Uint32Array | number[]): Floa
  * @throws Error with a message for the screen when the target does not suit
  * the task, a split would be empty, or no usable feature is left.
  */
+/**
+ * The rows of a run's splits, from its config and its target column: the
+ * same seeded split training made, so the rows a model version was trained
+ * on can be found again (the reference of a drift check).
+ * @throws Error when fewer than 3 rows have a target value
+ */
+export function splitOf(config: TrainConfig, target: SourceColumn): { rows: Uint32Array; classOf: ReturnType<typeof presentRows>['classOf']; split: ReturnType<typeof splitRows> } {
+  const { rows, classOf } = presentRows(target);
+  if (rows.length < 3) throw new Error(`Only ${rows.length} rows have a target value: a model needs more rows to train and test on.`);
+  const split = splitRows({
+    rows,
+    fractions: { train: config.trainFraction, validation: config.validationFraction, test: config.testFraction },
+    seed: config.seed,
+    stratify: config.task !== 'regression' && config.stratify ? classOf : undefined,
+  });
+  return { rows, classOf, split };
+}
+
 export function prepareData(config: TrainConfig, columns: readonly SourceColumn[]): PreparedData {
   const byName = new Map(columns.map((c) => [c.schema.name, c]));
   const target = byName.get(config.target);
@@ -71,17 +89,9 @@ export function prepareData(config: TrainConfig, columns: readonly SourceColumn[
   });
   const notices: string[] = [];
   const classification = config.task !== 'regression';
-  const { rows, classOf } = presentRows(target);
+  const { rows, classOf, split } = splitOf(config, target);
   const dropped = classOf.length - rows.length;
   if (dropped > 0) notices.push(`${dropped} rows have no “${config.target}” value and were left out.`);
-  if (rows.length < 3) throw new Error(`Only ${rows.length} rows have a target value: a model needs more rows to train and test on.`);
-
-  const split = splitRows({
-    rows,
-    fractions: { train: config.trainFraction, validation: config.validationFraction, test: config.testFraction },
-    seed: config.seed,
-    stratify: classification && config.stratify ? classOf : undefined,
-  });
   if (split.test.length === 0) throw new Error('The test split is empty: raise the test share or use a larger dataset.');
 
   const targetSpec = fitTarget(target.data, target.schema.type, split.train, {

@@ -23,12 +23,12 @@ export interface PredictableModel {
 }
 
 /**
- * Predictions for every row of `columns` (all `rows` of a dataset version).
+ * Predictions for every row of `columns` (all `rows` of a dataset version), or for `subset` of them.
  * @throws Error naming a column the model needs that is absent (check the schema first)
  */
-export async function predictRows(model: PredictableModel, columns: readonly SourceColumn[], rows: number): Promise<PredictionOutput> {
-  const all = new Uint32Array(rows);
-  for (let i = 0; i < rows; i++) all[i] = i;
+export async function predictRows(model: PredictableModel, columns: readonly SourceColumn[], rows: number, subset?: Uint32Array): Promise<PredictionOutput> {
+  const all = subset ?? Uint32Array.from({ length: rows }, (_, i) => i);
+  rows = all.length;
   const features = transform(
     model.preprocessing,
     columns.map((c) => ({ name: c.schema.name, data: c.data })),

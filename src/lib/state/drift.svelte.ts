@@ -81,12 +81,12 @@ export class DriftJob {
         const m = modelFromFiles(bytes);
         targetName = m.targetName;
         const test = JSON.parse(new TextDecoder().decode(bytes.get('metrics.json'))) as EvaluationSummary | null;
-        model = { versionId: inputs.model.id, model: { files: m.files, preprocessing: m.preprocessing, target: m.target, threshold: m.threshold }, target: m.targetName, test };
+        model = { versionId: inputs.model.id, model: { files: m.files, preprocessing: m.preprocessing, target: m.target, threshold: m.threshold }, target: m.targetName, test, config: m.config };
       }
       const columns = inputs.model
         ? inputs.model.inputSchema.map((c) => c.name)
         : (inputs.reference.version?.schema ?? []).map((c) => c.name).filter((n) => inputs.current.version.schema.some((c) => c.name === n));
-      const out = await predictWorker().checkDrift({ reference, referenceStats, current, columns, options: inputs.options, model });
+      const out = await predictWorker().checkDrift({ reference, referenceStats, current, columns, options: inputs.options, model, trainingRowsOnly: inputs.reference.kind === 'model' });
       const summary = [driftSummary(out.result), out.model ? modelSummary(out.model) : ''].filter((x) => x !== '').join(' Also, ');
       const report: DriftReportRecord = {
         id: newId(),

@@ -259,7 +259,7 @@ export class RecordsState {
     const version = this.version(versionId);
     const data = version && !options.referenceStats ? await getDatasetSource(version.datasetHash) : null;
     const columns = version ? [...version.inputSchema.map((c) => c.name), ...(this.run(version.runId)?.config.target ? [this.run(version.runId)!.config.target] : [])] : [];
-    const referenceStats = data ? await dataWorker().referenceStats(data, columns) : options.referenceStats;
+    const referenceStats = data ? await dataWorker().referenceStats(data, columns, this.run(version!.runId)?.config ?? null) : options.referenceStats;
     const { input, fileName } = await modelsRepo.bundleExportInput(versionId, { ...options, referenceStats });
     // Each file was just read into a buffer of its own; handed over, not copied (a buffer listed twice would throw).
     const buffers = [...input.files, ...input.extras].map((f) => f.bytes.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);

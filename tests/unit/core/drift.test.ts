@@ -88,3 +88,20 @@ describe('charts and edge cases', () => {
     expect(driftSummary(r)).toMatch(/^No feature could be tested/);
   });
 });
+
+describe('the training split as a reference', () => {
+  it('finds again exactly the rows training used, and summarises only those', async () => {
+    const { prepareData, splitOf } = await import('../../../src/lib/core/prepare');
+    const { defaultTrainConfig } = await import('../../../src/lib/core/train-config');
+    const r = await importText(sample);
+    const source: DatasetSource = { hash: r.hash, rows: r.rows, schema: r.schema, dictBlob: r.dictBlob, chunks: r.chunks.map((c) => ({ layout: c.layout, blob: c.blob })) };
+    const cols = await decodeColumns(source, ['HeartDisease', 'BMI', 'Sex']);
+    const config = { ...defaultTrainConfig(r.hash, 'HeartDisease', 'binary', ['BMI', 'Sex']), seed: 7 };
+    const train = splitOf(config, cols[0]!).split.train;
+    expect(train.length).toBe(prepareData(config, cols).sizes.train);
+    const bmi = columnStats('BMI', 'numeric', cols[1]!.data, train)!;
+    expect(bmi.rows).toBe(train.length);
+    const sex = columnStats('Sex', 'categorical', cols[2]!.data, train)!;
+    expect(sex.kind === 'categorical' && sex.counts.reduce((s, [, v]) => s + v, 0) + sex.missing).toBe(train.length);
+  });
+});
