@@ -10,8 +10,8 @@ import { checkSchema, type SchemaFinding } from '../core/schema-check';
 import { driftSummary, type DriftOptions } from '../core/drift';
 import { modelSummary } from '../core/drift-model';
 import type { EvaluationSummary } from '../core/training';
-import { getChunks } from '../storage/datasets';
-import { getModelExtras, getModelFiles } from '../storage/models';
+import { getDatasetSource } from '../storage/datasets';
+import { getModelExtras, getModelFileBytes } from '../storage/models';
 import { parseReferenceStats } from '../core/drift-reference';
 import { REFERENCE_STATS_FILE } from '../core/bundle';
 import { getDriftReport, saveDriftReport } from '../storage/drift';
@@ -28,8 +28,9 @@ export interface DriftInputs {
 }
 
 async function source(version: VersionRecord) {
-  const chunks = await getChunks(version.hash);
-  return { hash: version.hash, rows: version.rows, schema: version.schema, dictBlob: version.dictBlob, chunks: chunks.map((c) => ({ layout: c.layout, blob: c.blob })) };
+  const found = await getDatasetSource(version.hash);
+  if (!found) throw new Error(`Dataset version ${version.hash.slice(0, 12)} is no longer stored.`);
+  return found;
 }
 
 /** The schema check of the new data against the reference (or the model's inputs). */
@@ -75,9 +76,7 @@ export class DriftJob {
       let model = null;
       let targetName: string | null = null;
       if (inputs.model) {
-        const files = await getModelFiles(inputs.model.id);
-        // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup by path, nothing reactive
-        const bytes = new Map(await Promise.all(files.map(async (f) => [f.path, new Uint8Array(await f.blob.arrayBuffer())] as const)));
+        const bytes = await getModelFileBytes(inputs.model.id);
         const m = modelFromFiles(bytes);
         targetName = m.targetName;
         const test = JSON.parse(new TextDecoder().decode(bytes.get('metrics.json'))) as EvaluationSummary | null;

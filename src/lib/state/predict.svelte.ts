@@ -6,8 +6,8 @@
  */
 import { modelFromFiles } from '../core/model-files';
 import { newId } from '../core/ids';
-import { getModelFiles } from '../storage/models';
-import { getChunks, getVersion } from '../storage/datasets';
+import { getModelFileBytes } from '../storage/models';
+import { getDatasetSource } from '../storage/datasets';
 import { getPrediction, savePrediction } from '../storage/predictions';
 import type { ModelVersionRecord, PredictionRecord } from '../storage/records';
 import { predictWorker } from '../workers';
@@ -39,15 +39,12 @@ export class PredictJob {
     this.status = 'running';
     this.error = null;
     try {
-      const [files, dataset, chunks] = await Promise.all([getModelFiles(version.id), getVersion(datasetHash), getChunks(datasetHash)]);
+      const [bytes, dataset] = await Promise.all([getModelFileBytes(version.id), getDatasetSource(datasetHash)]);
       if (!dataset) throw new Error('That dataset version is no longer stored. Pick another one.');
-      // A local lookup of the files by path, handed to a pure parser: nothing reactive.
-      // eslint-disable-next-line svelte/prefer-svelte-reactivity
-      const bytes = new Map(await Promise.all(files.map(async (f) => [f.path, new Uint8Array(await f.blob.arrayBuffer())] as const)));
       const model = modelFromFiles(bytes);
       const out = await predictWorker().predict({
         model: { files: model.files, preprocessing: model.preprocessing, target: model.target, threshold: model.threshold },
-        dataset: { hash: dataset.hash, rows: dataset.rows, schema: dataset.schema, dictBlob: dataset.dictBlob, chunks: chunks.map((c) => ({ layout: c.layout, blob: c.blob })) },
+        dataset,
         target: model.targetName,
         previewRows: PREVIEW_ROWS,
       });

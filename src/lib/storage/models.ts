@@ -176,6 +176,12 @@ export async function getModelFiles(versionId: string): Promise<ModelFileRecord[
   return files.sort((a, b) => compareCodeUnits(a.path, b.path));
 }
 
+/** A version's stored files as bytes by path (what modelFromFiles and the bundle code read). */
+export async function getModelFileBytes(versionId: string): Promise<Map<string, Uint8Array>> {
+  const files = await getModelFiles(versionId);
+  return new Map(await Promise.all(files.map(async (f) => [f.path, new Uint8Array(await f.blob.arrayBuffer())] as const)));
+}
+
 /**
  * Reads a version's stored files back and checks them against its manifest,
  * and the manifest text against the version id.
