@@ -5,6 +5,7 @@
  */
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
+import * as bundlesRepo from '../storage/bundles';
 import type { AliasEventRecord, DriftReportRecord, ModelVersionRecord, RunDetailsRecord, RunRecord, RunSummaryRecord } from '../storage/records';
 import type { ModelWithVersions } from '../storage/models';
 import { TrainingJob, STALE_MS, aliveRunIds } from './training.svelte';
@@ -244,8 +245,8 @@ export class RecordsState {
   }
 
   /** A version's lineage.json and threshold, from its stored files. */
-  facts(versionId: string): Promise<modelsRepo.VersionFacts | null> {
-    return modelsRepo.getVersionFacts(versionId);
+  facts(versionId: string): Promise<bundlesRepo.VersionFacts | null> {
+    return bundlesRepo.getVersionFacts(versionId);
   }
 
   /**
@@ -253,14 +254,14 @@ export class RecordsState {
    * adds reference statistics for drift checks (reference-stats.json).
    * @throws Error with the reason shown to the user (a damaged stored version, say).
    */
-  async exportBundle(versionId: string, options: modelsRepo.BundleExportOptions = {}): Promise<ExportedBundle> {
+  async exportBundle(versionId: string, options: bundlesRepo.BundleExportOptions = {}): Promise<ExportedBundle> {
     // With the training data in this browser, the bundle carries its drift statistics, so the
     // version can be drift-checked where that data is not.
     const version = this.version(versionId);
     const data = version && !options.referenceStats ? await getDatasetSource(version.datasetHash) : null;
     const columns = version ? [...version.inputSchema.map((c) => c.name), ...(this.run(version.runId)?.config.target ? [this.run(version.runId)!.config.target] : [])] : [];
     const referenceStats = data ? await dataWorker().referenceStats(data, columns, this.run(version!.runId)?.config ?? null) : options.referenceStats;
-    const { input, fileName } = await modelsRepo.bundleExportInput(versionId, { ...options, referenceStats });
+    const { input, fileName } = await bundlesRepo.bundleExportInput(versionId, { ...options, referenceStats });
     // Each file was just read into a buffer of its own; handed over, not copied (a buffer listed twice would throw).
     const buffers = [...input.files, ...input.extras].map((f) => f.bytes.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     const out = await bundleWorker().exportBundle(transfer(input, buffers.filter((b, i) => buffers.indexOf(b) === i)));
@@ -282,7 +283,7 @@ export class RecordsState {
     const read = await bundleWorker().readBundleFile(file);
     if (!read.ok) return refused(read.file, read.message);
     try {
-      const version = await modelsRepo.importModelVersion(read.bundle, modelsRepo.suggestedModelName(read.bundle));
+      const version = await bundlesRepo.importModelVersion(read.bundle, bundlesRepo.suggestedModelName(read.bundle));
       await this.refreshModels();
       return { ok: true, version };
     } catch (err) {

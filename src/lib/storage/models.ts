@@ -9,13 +9,8 @@
  */
 import { db } from './db';
 import { putRunParts } from './runs';
-import type { AliasEventRecord, ModelExtraRecord, ModelFileRecord, ModelRecord, ModelVersionRecord, RunRecord } from './records';
+import type { AliasEventRecord, ModelFileRecord, ModelRecord, ModelVersionRecord, RunRecord } from './records';
 import {
-  LINEAGE_JSON,
-  METRICS_JSON,
-  PREPROCESSING_JSON,
-  SCHEMA_JSON,
-  TARGET_JSON,
   buildManifest,
   canonicalJson,
   compareCodeUnits,
@@ -26,15 +21,9 @@ import {
   type VerifyResult,
 } from '../core/model-manifest';
 import { sha256Hex } from '../core/hashing';
-import { BundleError, NOTHING_IMPORTED, README_FILE, REFERENCE_STATS_FILE, parseBundleJson, type BuildBundleInput } from '../core/bundle';
-import { checkVersionDocument } from '../core/bundle-model';
-import type { VerifiedBundle } from '../core/bundle-read';
-import { modelCard } from '../core/bundle-card';
-import { headlineMetrics, type Lineage } from '../core/run-results';
-import { summarizeEvaluation, type Evaluation, type EvaluationSummary, type InputSchemaColumn } from '../core/training';
+import type { InputSchemaColumn } from '../core/training';
 import type { PreprocessSpec } from '../core/preprocess';
 import type { TargetSpec } from '../core/target';
-import type { Task } from '../core/train-config';
 
 export const MODEL_NAME_MESSAGE = 'A model name needs 1 to 64 characters.';
 export const ALIAS_MESSAGE =
@@ -58,7 +47,8 @@ export interface ModelWithVersions {
   versions: ModelVersionRecord[];
 }
 
-function short(id: string): string {
+/** The first 12 hex digits of an id, for messages. */
+export function short(id: string): string {
   return id.slice(0, 12);
 }
 
@@ -274,233 +264,4 @@ export async function countRunsAndModels(): Promise<{ runs: number; modelVersion
   const d = db();
   const [runs, modelVersions] = await Promise.all([d.runs.count(), d.modelVersions.count()]);
   return { runs, modelVersions };
-}
-
-// ---------------------------------------------------------------------------
-// Model bundles: export input and import.
-
-const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
-
-/** What a version page shows from the version's own files: where it came from and the threshold it carries. */
-export interface VersionFacts {
-  /** lineage.json: run, dataset version, config, environment (the same for a trained or an imported version). */
-  lineage: Lineage;
-  /** metrics.json's binary decision threshold; null when it has none (0.5, or not binary). */
-  threshold: number | null;
-}
-
-/** The bundle of a version, ready for buildBundle (in the bundle worker), and the name of its .zip. */
-export interface BundleExport {
-  input: BuildBundleInput;
-  /** `<model-name>-v<N>-<first 12 hex of the id>.zip`. */
-  fileName: string;
-}
-
-export interface BundleExportOptions {
-  /** reference-stats.json (reference statistics for drift checks), when there are some; replaces a stored one. */
-  referenceStats?: Uint8Array;
-}
-
-/** A file name for a version's bundle: the model name with anything but letters, digits, ".", "_" and "-" as "_". */
-export function bundleFileName(modelName: string, version: number, versionId: string): string {
-  const base = modelName.replace(/[^\w.-]+/g, '_').replace(/^[._-]+/, '') || 'model';
-  return `${base}-v${version}-${versionId.slice(0, 12)}.zip`;
-}
-
-async function fileBytes(record: { blob: Blob }): Promise<Uint8Array> {
-  return new Uint8Array(await record.blob.arrayBuffer());
-}
-
-function decodeJson<T>(files: readonly ModelFileInput[], path: string): T {
-  const file = files.find((f) => f.path === path);
-  if (!file) throw new Error(`The model version has no ${path}. Check it with “Verify files”.`);
-  try {
-    return JSON.parse(new TextDecoder().decode(file.bytes)) as T;
-  } catch (_err) {
-    throw new Error(`${path} is not valid JSON: the stored file is damaged. Check the version with “Verify files”.`);
-  }
-}
-
-/** A version's lineage.json and threshold, read from its stored files; null when the version is not stored. */
-export async function getVersionFacts(versionId: string): Promise<VersionFacts | null> {
-  const found = await db().modelFiles.bulkGet([
-    [versionId, LINEAGE_JSON],
-    [versionId, METRICS_JSON],
-  ]);
-  const records = found.filter((r): r is ModelFileRecord => r !== undefined);
-  if (records.length < 2) return null;
-  const files = await Promise.all(records.map(async (r) => ({ path: r.path, bytes: await fileBytes(r) })));
-  const metrics = decodeJson<{ threshold?: unknown } | null>(files, METRICS_JSON);
-  return { lineage: decodeJson<Lineage>(files, LINEAGE_JSON), threshold: typeof metrics?.threshold === 'number' ? metrics.threshold : null };
-}
-
-/** The extras stored with a version (from the bundle it was imported from), sorted by path. */
-export async function getModelExtras(versionId: string): Promise<ModelExtraRecord[]> {
-  const extras = await db().modelExtras.where('versionId').equals(versionId).toArray();
-  return extras.sort((a, b) => compareCodeUnits(a.path, b.path));
-}
-
-/**
- * Everything a version's bundle holds, read from storage: its stored files
- * and manifest text (checked against each other again by buildBundle), a
- * README.md model card written from those files and the registry's name and
- * number, and the extras it came with (reference statistics), or the
- * `referenceStats` given. The zip itself is built in the bundle worker.
- */
-export async function bundleExportInput(versionId: string, options: BundleExportOptions = {}): Promise<BundleExport> {
-  const d = db();
-  const [version, fileRecords, extraRecords] = await d.transaction('r', d.modelVersions, d.modelFiles, d.modelExtras, () =>
-    Promise.all([d.modelVersions.get(versionId), getModelFiles(versionId), getModelExtras(versionId)]),
-  );
-  if (!version) throw new Error(`Model version ${short(versionId)} is not stored in this browser.`);
-  const files = await Promise.all(fileRecords.map(async (r) => ({ path: r.path, bytes: await fileBytes(r) })));
-  const evaluation = summarizeEvaluation(decodeJson<Evaluation>(files, METRICS_JSON)).summary;
-  const card = modelCard({
-    modelName: version.modelName,
-    version: version.version,
-    versionId: version.id,
-    lineage: decodeJson<Lineage>(files, LINEAGE_JSON),
-    target: version.target,
-    inputSchema: version.inputSchema,
-    preprocessing: version.preprocessing,
-    evaluation,
-    manifest: version.manifest,
-  });
-  const extras: ModelFileInput[] = [{ path: README_FILE, bytes: utf8(card) }];
-  if (options.referenceStats) extras.push({ path: REFERENCE_STATS_FILE, bytes: options.referenceStats.slice() });
-  for (const r of extraRecords) {
-    // The card is written afresh (the name or number may have changed); anything else travels on.
-    if (!extras.some((e) => e.path === r.path)) extras.push({ path: r.path, bytes: await fileBytes(r) });
-  }
-  return {
-    input: { files, manifestText: version.manifestText, extras, model: { name: version.modelName, version: version.version } },
-    fileName: bundleFileName(version.modelName, version.version, version.id),
-  };
-}
-
-/** The name an imported bundle is registered under by default: the exporter's, else "<target> model". */
-export function suggestedModelName(bundle: Pick<VerifiedBundle, 'model' | 'files'>): string {
-  if (bundle.model) return bundle.model.name;
-  try {
-    const target = decodeJson<Lineage>(bundle.files, LINEAGE_JSON).config.target;
-    if (typeof target === 'string' && target.trim()) return `${target.trim()} model`.slice(0, 64);
-  } catch (_err) {
-    // A lineage.json that cannot be read is refused by the import itself; any name will do here.
-  }
-  return 'Imported model';
-}
-
-interface ParsedBundle {
-  lineage: Lineage;
-  target: TargetSpec;
-  inputSchema: InputSchemaColumn[];
-  preprocessing: PreprocessSpec;
-  evaluation: EvaluationSummary;
-}
-
-function bundleDocument(bundle: VerifiedBundle, path: string): unknown {
-  const file = bundle.files.find((f) => f.path === path);
-  if (!file) throw new BundleError(path, `The bundle has no ${path}. ${NOTHING_IMPORTED}`);
-  const value = parseBundleJson(path, file.bytes);
-  checkVersionDocument(path, value);
-  return value;
-}
-
-/**
- * Holds a bundle to what readBundle promised before anything is written:
- * the manifest text is canonical and hashes to the version id, every listed
- * file is there with its size, and the JSON files parse. (Each file's
- * SHA-256 was checked by readBundle, in the bundle worker.)
- */
-async function parseBundle(bundle: VerifiedBundle): Promise<ParsedBundle> {
-  if (canonicalJson(bundle.manifest) !== bundle.manifestText || (await sha256Hex(utf8(bundle.manifestText))) !== bundle.versionId) {
-    throw new BundleError('manifest.json', `manifest.json does not match the bundle's version id. ${NOTHING_IMPORTED}`);
-  }
-  const given = new Map(bundle.files.map((f) => [f.path, f.bytes]));
-  for (const entry of bundle.manifest.files) {
-    const bytes = given.get(entry.path);
-    if (!bytes || bytes.byteLength !== entry.bytes) {
-      throw new BundleError(entry.path, `${entry.path} is missing or not the size manifest.json lists. ${NOTHING_IMPORTED}`);
-    }
-  }
-  if (given.size !== bundle.manifest.files.length) {
-    throw new BundleError(null, `The bundle holds files manifest.json does not list. ${NOTHING_IMPORTED}`);
-  }
-  const lineage = bundleDocument(bundle, LINEAGE_JSON) as Lineage;
-  if (typeof lineage.runId !== 'string' || lineage.runId === '') {
-    throw new BundleError(LINEAGE_JSON, `${LINEAGE_JSON} names no run. ${NOTHING_IMPORTED}`);
-  }
-  return {
-    lineage,
-    target: bundleDocument(bundle, TARGET_JSON) as TargetSpec,
-    inputSchema: bundleDocument(bundle, SCHEMA_JSON) as InputSchemaColumn[],
-    preprocessing: bundleDocument(bundle, PREPROCESSING_JSON) as PreprocessSpec,
-    evaluation: summarizeEvaluation(bundleDocument(bundle, METRICS_JSON) as Evaluation).summary,
-  };
-}
-
-/**
- * Registers a verified bundle (readBundle's result) as the next version of
- * `modelName` (created if needed). The version keeps the bundle's id, files
- * and manifest text, so it verifies like the exporter's; run, dataset version
- * and task come from lineage.json (the run and the dataset stay in the
- * exporter's browser), the headline metrics from metrics.json. Model,
- * version, files and extras are written in one transaction after all
- * parsing and hashing, so a refusal (a bad name, a malformed file, a version
- * already stored) writes nothing.
- * @throws BundleError (or the model-name Error) saying what was refused.
- */
-export async function importModelVersion(bundle: VerifiedBundle, modelName: string, at: number = Date.now()): Promise<ModelVersionRecord> {
-  const name = normalizeModelName(modelName);
-  const parsed = await parseBundle(bundle);
-  const id = bundle.versionId;
-  const task: Task = TASKS.includes(parsed.lineage.config.task) ? parsed.lineage.config.task : parsed.evaluation.task;
-  // JSON has no NaN: metrics undefined at training (an AUC with one class present) are null in metrics.json.
-  const headline = Object.fromEntries(Object.entries(headlineMetrics(parsed.evaluation)).map(([k, v]) => [k, typeof v === 'number' ? v : NaN]));
-  const bytesOf = new Map(bundle.files.map((f) => [f.path, f.bytes]));
-  const fileRecords: ModelFileRecord[] = bundle.manifest.files.map((entry) => ({
-    versionId: id,
-    path: entry.path,
-    sha256: entry.sha256,
-    bytes: entry.bytes,
-    blob: new Blob([bytesOf.get(entry.path)!.slice()]),
-  }));
-  const extraRecords: ModelExtraRecord[] = [];
-  for (const e of bundle.extras) {
-    extraRecords.push({ versionId: id, path: e.path, sha256: await sha256Hex(e.bytes), bytes: e.bytes.byteLength, blob: new Blob([e.bytes.slice()]) });
-  }
-  const d = db();
-  return d.transaction('rw', [d.models, d.modelVersions, d.modelFiles, d.modelExtras], async () => {
-    const existing = await d.modelVersions.get(id);
-    if (existing) {
-      throw new BundleError(
-        null,
-        `These exact model files are already registered as version ${existing.version} of “${existing.modelName}” (${short(id)}…). ${NOTHING_IMPORTED}`,
-      );
-    }
-    const model: ModelRecord = (await d.models.get(name)) ?? { name, createdAt: at, updatedAt: at, latestVersion: 0, aliases: {} };
-    const version: ModelVersionRecord = {
-      id,
-      modelName: name,
-      version: model.latestVersion + 1,
-      runId: parsed.lineage.runId,
-      datasetHash: parsed.lineage.datasetHash,
-      notebookId: null,
-      task,
-      manifest: bundle.manifest,
-      manifestText: bundle.manifestText,
-      inputSchema: parsed.inputSchema,
-      preprocessing: parsed.preprocessing,
-      target: parsed.target,
-      headline,
-      createdAt: at,
-      source: 'bundle',
-      importedAt: at,
-    };
-    await d.models.put({ ...model, latestVersion: version.version, updatedAt: at });
-    await d.modelVersions.add(version);
-    await d.modelFiles.bulkAdd(fileRecords);
-    if (extraRecords.length > 0) await d.modelExtras.bulkAdd(extraRecords);
-    return version;
-  });
 }

@@ -5,18 +5,20 @@ import * as tf from '@tensorflow/tfjs';
 import { useFreshDatabase } from './fresh-db';
 import { LabbookDB, useDatabase } from '../../../src/lib/storage/db';
 import {
+  getModelFiles,
+  getModelVersion,
+  listModels,
+  saveModelVersion,
+  verifyModelVersion,
+} from '../../../src/lib/storage/models';
+import {
   bundleExportInput,
   bundleFileName,
   getModelExtras,
-  getModelFiles,
-  getModelVersion,
   getVersionFacts,
   importModelVersion,
-  listModels,
-  saveModelVersion,
   suggestedModelName,
-  verifyModelVersion,
-} from '../../../src/lib/storage/models';
+} from '../../../src/lib/storage/bundles';
 import type { RunRecord } from '../../../src/lib/storage/records';
 import { BundleError, README_FILE, REFERENCE_STATS_FILE, buildBundle } from '../../../src/lib/core/bundle';
 import { readBundle, type VerifiedBundle } from '../../../src/lib/core/bundle-read';
