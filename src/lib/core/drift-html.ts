@@ -7,30 +7,14 @@
  * Pure: tested in Node.
  */
 import { formatMetric } from './charts-training';
-import type { DriftOptions, DriftResult, FeatureDrift } from './drift';
-import { CONCEPT_DROP, type ConceptMetric, type ModelDrift } from './drift-model';
+import type { DriftReportDocument } from './drift-report';
+import type { DriftResult, FeatureDrift } from './drift';
+import { CONCEPT_DROP, type ConceptMetric } from './drift-model';
 import { DRIFT_TESTS } from './drift-stats';
 import { DRIFT_COLORS, driftChartSvg, escapeHtml as e } from './drift-svg';
 import type { SchemaFinding } from './schema-check';
 
-/** What the export needs of a stored drift report (storage's DriftReportRecord fits). */
-export interface DriftReportDocument {
-  id: string;
-  createdAt: number;
-  notebookId: string | null;
-  reference: { kind: 'dataset' | 'model'; datasetHash: string; label: string };
-  currentHash: string;
-  currentLabel: string;
-  modelVersionId: string | null;
-  modelLabel: string | null;
-  options: DriftOptions;
-  schema: readonly SchemaFinding[];
-  result: DriftResult;
-  model: ModelDrift | null;
-  summary: string;
-  referenceReused: boolean;
-  ms: number;
-}
+export type { DriftReportDocument } from './drift-report';
 
 export const DRIFT_REPORT_FORMAT = 'labbook-drift-report';
 export const DRIFT_REPORT_FORMAT_VERSION = 1;

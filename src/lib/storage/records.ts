@@ -27,9 +27,7 @@ import type { TargetSpec } from '../core/target';
 import type { ModelManifest } from '../core/model-manifest';
 import type { PredictionSummary } from '../core/predictions';
 import type { CsvValue } from '../core/csv-export';
-import type { DriftOptions, DriftResult } from '../core/drift';
-import type { ModelDrift } from '../core/drift-model';
-import type { SchemaFinding } from '../core/schema-check';
+import type { DriftReportDocument } from '../core/drift-report';
 
 export interface NotebookRecord {
   id: string;
@@ -215,29 +213,8 @@ export interface PredictionRecord {
   ms: number;
 }
 
-/** A stored drift check: its inputs' hashes, settings, per-feature results and verdict. */
-export interface DriftReportRecord {
-  /** Random id (newId). */
-  id: string;
-  createdAt: number;
-  notebookId: string | null;
-  /** What the new data was compared with: a dataset version, or the dataset a model version was trained on. */
-  reference: { kind: 'dataset' | 'model'; datasetHash: string; label: string };
-  /** The new data's dataset version (SHA-256 of its file). */
-  currentHash: string;
-  currentLabel: string;
-  /** The model version checked (prediction, label and concept drift), if any. */
-  modelVersionId: string | null;
-  modelLabel: string | null;
-  options: DriftOptions;
-  schema: SchemaFinding[];
-  result: DriftResult;
-  model: ModelDrift | null;
-  /** What a non-specialist reads first. */
-  summary: string;
-  referenceReused: boolean;
-  ms: number;
-}
+/** A stored drift check (its shape is core's, so storage and the exports agree). */
+export type DriftReportRecord = DriftReportDocument;
 
 /** An alias was set, moved (from and to) or removed (to null). */
 export interface AliasEventRecord {

@@ -204,19 +204,7 @@ export class NotebookPage {
   /** Drops a bundle on the Models page the way a drag from the desktop does. */
   async dropBundle(bundle: FileSpec): Promise<void> {
     await this.openModels();
-    const target = this.page.getByRole('region', { name: 'Model registry' });
-    const dataTransfer = await this.page.evaluateHandle(
-      ({ name, type, b64 }) => {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        const dt = new DataTransfer();
-        dt.items.add(new File([bytes], name, { type }));
-        return dt;
-      },
-      { name: bundle.name, type: bundle.mimeType, b64: bundle.buffer.toString('base64') },
-    );
-    await target.dispatchEvent('dragenter', { dataTransfer });
-    await target.dispatchEvent('dragover', { dataTransfer });
-    await target.dispatchEvent('drop', { dataTransfer });
+    await this.dropFile(bundle, this.page.getByRole('region', { name: 'Model registry' }));
   }
 
   /** Waits for the page of an imported version: its heading, the "Imported from a bundle" note and its id. */
