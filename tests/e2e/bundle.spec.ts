@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { NotebookPage, fixture, sha256, type FileSpec } from './pages/notebook';
 
@@ -20,6 +20,21 @@ async function trainAndExport(page: Page): Promise<{ bundle: FileSpec; id: strin
   return { bundle, id };
 }
 
+/** Opens a fresh browser profile, imports `bundle` there and opens its notebook, then runs `fn`. */
+async function inFreshProfile(browser: Browser, bundle: FileSpec, fn: (nb: NotebookPage) => Promise<void>): Promise<void> {
+  const ctx = await browser.newContext();
+  try {
+    const nb = new NotebookPage(await ctx.newPage());
+    await nb.goto();
+    await nb.importBundle(bundle);
+    await expect(nb.page.getByTestId('imported-note')).toBeVisible({ timeout: 30_000 });
+    await nb.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
+    await fn(nb);
+  } finally {
+    await ctx.close();
+  }
+}
+
 test('a bundle exported here imports in a fresh browser as the same version: same id, verified files, its lineage', async ({ page, browser }) => {
   const { bundle, id } = await trainAndExport(page);
   expect(bundle.name).toBe(`heart-risk-v1-${id.slice(0, 12)}.zip`);
@@ -37,16 +52,16 @@ test('a bundle exported here imports in a fresh browser as the same version: sam
     await expect(nb2.sidebar.getByRole('button', { name: 'Models (0)' })).toBeVisible();
     await nb2.importBundle(bundle);
     await nb2.expectImportedVersion('heart-risk v1', id);
-    const full = p2.getByTestId('bundle-id');
+    const full = nb2.page.getByTestId('bundle-id');
     await full.getByRole('button', { name: 'Full hash' }).click();
     await expect(full.locator('[data-hash]')).toHaveText(id);
     await expect(nb2.sidebar.getByRole('button', { name: 'Models (1)' })).toBeVisible();
     // Its run and dataset stayed in the first browser; lineage.json still says where it came from.
     await expect(p2.getByRole('navigation', { name: 'Lineage' })).toContainText('(not in this browser)');
-    const lineage = p2.getByTestId('model-lineage');
+    const lineage = nb2.page.getByTestId('model-lineage');
     await expect(lineage.locator(`[data-hash="${sha256(fixture('heart-small.csv').buffer)}"]`)).toBeVisible();
-    await expect(p2.getByTestId('lineage-seed')).toHaveText('42');
-    await expect(p2.getByTestId('lineage-environment')).toContainText(/Labbook .* · TF\.js [\d.]+ · backend cpu/);
+    await expect(nb2.page.getByTestId('lineage-seed')).toHaveText('42');
+    await expect(nb2.page.getByTestId('lineage-environment')).toContainText(/Labbook .* · TF\.js [\d.]+ · backend cpu/);
     await expect(p2.getByRole('table', { name: 'Run configuration' }).getByRole('row', { name: /^target HeartDisease$/ })).toBeVisible();
     await nb2.expectFilesVerify();
     expect(await nb2.storedRegistryCounts()).toEqual({ models: 1, modelVersions: 1, modelFiles: 7, modelExtras: 2 }); // README.md and reference-stats.json
@@ -98,14 +113,7 @@ test('an imported bundle predicts exactly what the original version predicts, on
   const nb = new NotebookPage(page);
   await nb.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
   const here = await nb.predictFile(fixture('heart-small.csv'), 600);
-  const ctx = await browser.newContext();
-  try {
-    const p2 = await ctx.newPage();
-    const nb2 = new NotebookPage(p2);
-    await nb2.goto();
-    await nb2.importBundle(bundle);
-    await expect(p2.getByTestId('imported-note')).toBeVisible({ timeout: 30_000 });
-    await nb2.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
+  await inFreshProfile(browser, bundle, async (nb2) => {
     const there = await nb2.predictFile(fixture('heart-small.csv'), 600);
     // Byte for byte: every probability and label, and the columns around them.
     expect(there.split('\r\n').length).toBe(602);
@@ -119,21 +127,12 @@ test('an imported bundle predicts exactly what the original version predicts, on
     await drift.getByLabel('New data').selectOption({ index: 1 });
     await drift.getByRole('button', { name: 'Check drift' }).click();
     await expect(drift.getByTestId('drift-summary')).toContainText('0 of 17 features drifted', { timeout: 60_000 });
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test('without its training data, an imported version is drift-checked against the reference statistics its bundle carries', async ({ page, browser }) => {
   const { bundle } = await trainAndExport(page);
-  const ctx = await browser.newContext();
-  try {
-    const p2 = await ctx.newPage();
-    const nb2 = new NotebookPage(p2);
-    await nb2.goto();
-    await nb2.importBundle(bundle);
-    await expect(p2.getByTestId('imported-note')).toBeVisible({ timeout: 30_000 });
-    await nb2.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
+  await inFreshProfile(browser, bundle, async (nb2) => {
     const drift = await nb2.addCell('Drift');
     await drift.getByLabel('Reference', { exact: true }).selectOption('model');
     await drift.getByLabel('Model version').selectOption({ index: 1 });
@@ -147,7 +146,5 @@ test('without its training data, an imported version is drift-checked against th
     await expect(drift.locator('tr[data-feature="BMI"]').getByTestId('drift-verdict')).toHaveText('drifted');
     // No reference rows: the model's outputs cannot be compared, but its metrics on the new data can.
     await expect(drift.getByRole('table', { name: /^Metrics on the new data against the test split/ })).toBeVisible();
-  } finally {
-    await ctx.close();
-  }
+  });
 });
