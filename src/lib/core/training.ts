@@ -9,6 +9,7 @@ import type { ClassCurves, ClassificationMetrics } from './metrics-classificatio
 import type { RegressionMetrics, ResidualSummary } from './metrics-regression';
 import type { ChunkLayout, ColumnSchema } from './types';
 import type { ThresholdChoice } from './threshold';
+import type { Baseline } from './baseline';
 
 /** A binary run's tuned decision threshold, and what it changes on the test split against 0.5. */
 export interface ThresholdReport {
@@ -81,10 +82,43 @@ export interface SplitSizes {
   droppedMissingTarget: number;
 }
 
-/** Test-split evaluation, tagged by task. */
+/**
+ * Test-split evaluation, tagged by task. `baseline` is what a model that
+ * learned nothing scores on the same rows (absent on runs stored before it existed).
+ */
 export type Evaluation =
-  | ({ task: 'binary' | 'multiclass' } & Omit<ClassificationMetrics, 'task'>)
-  | ({ task: 'regression' } & RegressionMetrics);
+  | ({ task: 'binary' | 'multiclass'; baseline?: Baseline } & Omit<ClassificationMetrics, 'task'>)
+  | ({ task: 'regression'; baseline?: Baseline } & RegressionMetrics);
+
+/**
+ * A binary run's test split as its model scored it, kept so the decision
+ * threshold can be moved afterwards without retraining: `labels[i]` is 1 when
+ * row i is of class 1 (the positive class, `classes[1]`), `scores[i]` is the
+ * model's p(class 1).
+ */
+export interface TestScores {
+  labels: Uint8Array;
+  scores: Float32Array;
+}
+
+/**
+ * How a linear model was fitted by the full-batch solver: Newton's method
+ * (logistic / softmax) or a direct least-squares solve, to a gradient tolerance.
+ */
+export interface SolverReport {
+  method: 'newton' | 'least-squares';
+  iterations: number;
+  maxIter: number;
+  /** The tolerance on the largest absolute gradient entry of the mean objective (scikit-learn's lbfgs `tol`). */
+  tol: number;
+  /** The largest absolute gradient entry at the end. */
+  gradNorm: number;
+  converged: boolean;
+  /** The objective at the end: mean (weighted) loss plus the penalty. */
+  loss: number;
+  /** For the screen: "L2, C = 1 (as scikit-learn)", "none (ordinary least squares)". */
+  penalty: string;
+}
 
 /**
  * An evaluation without its bulky parts: the ROC / precision-recall curves of
@@ -179,6 +213,18 @@ export interface TrainResult {
   imbalanceNote: string | null;
   artifacts: ModelArtifactsFiles;
   durationMs: number;
+  /** Binary runs: the test split's labels and scores, for the live threshold. */
+  testScores: TestScores | null;
+  /** Linear models fitted by the full-batch solver; null for mini-batch training. */
+  solver: SolverReport | null;
+  /** Plain-words findings about the run for the screen (still improving, fitting synthetic rows…). */
+  diagnostics: RunDiagnostic[];
+}
+
+/** Something the run's own numbers show that a user should know, with what to do. */
+export interface RunDiagnostic {
+  kind: 'still-improving' | 'not-converged' | 'fitting-synthetic' | 'no-better-than-baseline';
+  message: string;
 }
 
 export type TrainOutcome =

@@ -27,6 +27,9 @@ import { scoresAt, tuneThreshold, type ThresholdRule } from '../core/threshold';
 import { applyStrategy, categoricalBlocksOf, classCounts } from '../core/resample';
 import { deriveSeed } from '../core/random';
 import { saveToFiles } from './io';
+import { classificationBaseline, regressionBaseline, type Baseline } from '../core/baseline';
+import { unscaleTarget } from '../core/target';
+import type { TestScores } from '../core/training';
 
 export interface TrainHooks {
   host: BackendHost;
@@ -178,6 +181,8 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
         emit({ type: 'backend', report: backend });
         continue;
       }
+      // The baseline learns from the training split as it was drawn (before any resampling), like the model's prior would.
+      const baseline = baselineOf(prepared, attempt.threshold?.choice.threshold ?? 0.5);
       return {
         status: 'completed',
         result: {
@@ -191,8 +196,11 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
           preprocessing: data.preprocessing,
           target: data.target,
           inputSchema: data.inputSchema,
-          evaluation: attempt.evaluation,
+          evaluation: { ...attempt.evaluation, baseline },
           threshold: attempt.threshold,
+          testScores: attempt.testScores,
+          solver: null,
+          diagnostics: [],
           imbalanceNote,
           artifacts: attempt.artifacts,
           durationMs: performance.now() - started,
@@ -207,6 +215,14 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
   }
 }
 
+/** The learned-nothing baseline on the test split, from the training split as drawn (before resampling). */
+function baselineOf(data: PreparedData, threshold: number): Baseline {
+  const train = data.train.y.subarray(0, data.train.rows);
+  const test = data.test.y.subarray(0, data.test.rows);
+  if (data.target.task === 'regression') return regressionBaseline(unscaleTarget(data.target, train), unscaleTarget(data.target, test));
+  return classificationBaseline(train, test, data.target.classes, threshold);
+}
+
 type Attempt =
   | {
       kind: 'completed';
@@ -216,6 +232,7 @@ type Attempt =
       evaluation: Evaluation;
       threshold: ThresholdReport | null;
       artifacts: ModelArtifactsFiles;
+      testScores: TestScores | null;
     }
   | { kind: 'lost' | 'cancelled' | 'failed'; message: string; epochs: EpochRecord[] };
 
@@ -269,21 +286,24 @@ async function trainOn(
     splits.push(test);
     let threshold: ThresholdReport | null = null;
     let evaluation: Evaluation;
+    const testOutputs = (await predictSplit(net, test)).outputs;
+    // A binary model's test scores are kept, so its threshold can be moved later without retraining.
+    const testScores: TestScores | null =
+      spec.head === 'sigmoid' ? { labels: Uint8Array.from(test.yHost, (v) => (v === 1 ? 1 : 0)), scores: Float32Array.from(testOutputs) } : null;
     if (spec.head === 'sigmoid' && config.task === 'binary' && config.thresholdRule !== 'default' && validation) {
       // Tuned on validation, never on test; test then reports both 0.5 and the chosen threshold.
       const rule: ThresholdRule = config.thresholdRule === 'max-f1' ? { kind: 'max-f1' } : { kind: 'target-recall', recall: config.targetRecall };
       const choice = tuneThreshold(validation.yHost, (await predictSplit(net, validation)).outputs, rule);
-      const testOutputs = (await predictSplit(net, test)).outputs;
       threshold = { choice, test: [0.5, choice.threshold].map((t) => ({ threshold: t, ...scoresAt(test.yHost, testOutputs, t) })) };
       emit({ type: 'notice', message: choice.note });
       evaluation = await evaluateSplit(net, test, data.target, choice.threshold, testOutputs);
     } else {
-      evaluation = await evaluateSplit(net, test, data.target);
+      evaluation = await evaluateSplit(net, test, data.target, 0.5, testOutputs);
     }
     emit({ type: 'stage', stage: 'saving', message: 'Saving the model…' });
     net.syncModel();
     const artifacts = await saveToFiles(net.model);
-    return { kind: 'completed', epochs: result.epochs, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, evaluation, threshold, artifacts };
+    return { kind: 'completed', epochs: result.epochs, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, evaluation, threshold, artifacts, testScores };
   } finally {
     splits.forEach(disposeSplit);
     net.dispose();

@@ -234,6 +234,9 @@ export class TrainingJob {
       evaluation: r.evaluation,
       threshold: r.threshold,
       imbalanceNote: r.imbalanceNote,
+      testScores: r.testScores,
+      solver: r.solver,
+      diagnostics: r.diagnostics,
     };
     const files = modelFiles(r, {
       runId: run.id,

@@ -78,11 +78,18 @@ export class LabbookDB extends Dexie {
  */
 export function splitStoredRun(run: RunRecord | RunSummaryRecord): { summary: RunSummaryRecord; details: RunDetailsRecord } {
   if (!('epochs' in run)) return { summary: run, details: { runId: run.id, epochs: [], curves: null, residuals: null } };
-  const { epochs, evaluation, ...rest } = run;
+  const { epochs, evaluation, testScores, ...rest } = run;
   const split = evaluation ? summarizeEvaluation(evaluation) : null;
   return {
     summary: { ...rest, evaluation: split?.summary ?? null, epochCount: epochs.length },
-    details: { runId: run.id, epochs, curves: split?.parts.curves ?? null, residuals: split?.parts.residuals ?? null },
+    details: {
+      runId: run.id,
+      epochs,
+      curves: split?.parts.curves ?? null,
+      residuals: split?.parts.residuals ?? null,
+      // Test scores (binary runs) are bulky like the curves: they live in the details half.
+      ...(testScores ? { testScores } : {}),
+    },
   };
 }
 

@@ -18,8 +18,11 @@ import type {
   EvaluationSummary,
   InputSchemaColumn,
   MainMetric,
+  RunDiagnostic,
   RunStatus,
+  SolverReport,
   SplitSizes,
+  TestScores,
 } from '../core/training';
 import type { Task, TrainConfig } from '../core/train-config';
 import type { PreprocessSpec } from '../core/preprocess';
@@ -118,6 +121,14 @@ export interface RunRecord {
   imbalanceNote?: string | null;
   /** Manifest hash of the model version it produced. */
   modelVersionId: string | null;
+  /** The run whose last weights this one continued training from (absent on runs stored before it existed). */
+  parentRunId?: string | null;
+  /** Linear models fitted by the full-batch solver. */
+  solver?: SolverReport | null;
+  /** Plain-words findings about the run (still improving, not converged…). */
+  diagnostics?: RunDiagnostic[];
+  /** Binary runs: the test split's labels and scores (kept in the run's details half). */
+  testScores?: TestScores | null;
 }
 
 /**
@@ -126,7 +137,7 @@ export interface RunRecord {
  * (a run with 100 epochs and its curves is ~40 KB, its summary ~5 KB: a
  * thousand runs list in a tenth of the time).
  */
-export interface RunSummaryRecord extends Omit<RunRecord, 'epochs' | 'evaluation'> {
+export interface RunSummaryRecord extends Omit<RunRecord, 'epochs' | 'evaluation' | 'testScores'> {
   evaluation: EvaluationSummary | null;
   /** Epochs recorded so far (their values are in the details). */
   epochCount: number;
@@ -136,6 +147,8 @@ export interface RunSummaryRecord extends Omit<RunRecord, 'epochs' | 'evaluation
 export interface RunDetailsRecord extends EvaluationCurves {
   runId: string;
   epochs: EpochRecord[];
+  /** Binary runs: the test split's labels and scores, for the live threshold (absent on older runs). */
+  testScores?: TestScores | null;
 }
 
 /** A registered model name; its versions are ModelVersionRecords. */

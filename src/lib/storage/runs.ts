@@ -42,7 +42,12 @@ function missing(id: string): Error {
 /** The whole run from its two halves (missing details, as for a run stored by hand, read as empty). */
 export function joinRun(summary: RunSummaryRecord, details: RunDetailsRecord | undefined): RunRecord {
   const { epochCount: _count, evaluation, ...rest } = summary;
-  return { ...rest, epochs: details?.epochs ?? [], evaluation: evaluation ? joinEvaluation(evaluation, details) : null };
+  return {
+    ...rest,
+    epochs: details?.epochs ?? [],
+    evaluation: evaluation ? joinEvaluation(evaluation, details) : null,
+    testScores: details?.testScores ?? null,
+  };
 }
 
 /** The summary a whole run is listed by. */
