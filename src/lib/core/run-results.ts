@@ -28,6 +28,8 @@ export interface Lineage {
   appVersion: string;
   tfjsVersion: string;
   backend: string;
+  /** Continue training: the run whose weights this one started from. */
+  parentRunId?: string;
 }
 
 /**

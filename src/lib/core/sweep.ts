@@ -87,7 +87,7 @@ export function planSweep(base: TrainConfig, spec: SweepSpec, schema: readonly C
   }
   const size = gridSize(spec.axes);
   const combos = spec.method === 'grid' ? expandGrid(spec.axes).slice(0, spec.budget) : sampleRandom(spec.axes, spec.budget, spec.seed);
-  const configs = combos.map((c) => ({ ...base, ...c }) as TrainConfig);
+  const configs = combos.map((c) => applyTrial(base, c));
   for (const [i, config] of configs.entries()) {
     const issues = validateTrainConfig(config, schema);
     if (issues.length > 0) throw new Error(`Run ${i + 1} of the sweep is not a valid config: ${issues[0]!.message}`);
@@ -99,6 +99,22 @@ export function planSweep(base: TrainConfig, spec: SweepSpec, schema: readonly C
         : `All ${size} grid combinations.`
       : `${configs.length} random combinations of ${size} (seed ${spec.seed}).`;
   return { configs, note };
+}
+
+/** Settings that only mini-batch training reads. */
+const MINIBATCH_KEYS: ReadonlySet<string> = new Set(['optimizer', 'learningRate', 'epochs', 'batchSize', 'earlyStopping', 'patience', 'monitor', 'autoBudget', 'maxMinutes']);
+
+/**
+ * The base config with one trial's values: a swept mini-batch setting makes a
+ * linear model train in mini-batches (else the value would be ignored), and a
+ * swept epoch count or batch size turns the automatic budget off.
+ */
+export function applyTrial(base: TrainConfig, values: Record<string, unknown>): TrainConfig {
+  const config = { ...base, ...values } as TrainConfig;
+  const keys = Object.keys(values);
+  if (config.model === 'linear' && keys.some((k) => MINIBATCH_KEYS.has(k))) config.solver = 'minibatch';
+  if (keys.includes('epochs') || keys.includes('batchSize')) config.autoBudget = false;
+  return config;
 }
 
 /**

@@ -15,6 +15,8 @@ export type Monitor = 'val_loss' | 'val_metric';
 export type Imputation = 'median' | 'mean';
 export type Imbalance = 'none' | 'class-weights' | 'oversample' | 'undersample' | 'smote';
 export type ThresholdRuleName = 'default' | 'max-f1' | 'target-recall';
+/** How a linear model is fitted: full batch to convergence (as scikit-learn), or mini-batch epochs. */
+export type SolverName = 'exact' | 'minibatch';
 
 /** A run's full configuration: flat, plain JSON, stored with the run. */
 export interface TrainConfig {
@@ -28,8 +30,20 @@ export interface TrainConfig {
   activation: Activation;
   dropout: number;
   l2: number;
+  /** Linear models: the full-batch solver (default) or mini-batch training. */
+  solver: SolverName;
+  /** Full-batch linear classifiers: inverse L2 strength, scikit-learn's C. */
+  C: number;
+  /** Full-batch solver: at most this many iterations. */
+  maxIter: number;
+  /** Full-batch solver: stop when the largest gradient entry of the mean objective is at most this. */
+  tol: number;
   optimizer: OptimizerName;
   learningRate: number;
+  /** Mini-batch training: batch size and epochs chosen from the row count (then `epochs` and `batchSize` are ignored). */
+  autoBudget: boolean;
+  /** Mini-batch training: stop at the end of the epoch that passes this many minutes. */
+  maxMinutes: number;
   epochs: number;
   batchSize: number;
   earlyStopping: boolean;
@@ -106,7 +120,11 @@ export interface DataField<K extends Key = Key> extends FieldBase<K> {
 export type FieldSpec = NumberField | ChoiceField | BooleanField | UnitsField | DataField;
 
 const isMlp = (c: TrainConfig) => c.model === 'mlp';
-const stops = (c: TrainConfig) => c.earlyStopping;
+/** The run trains in mini-batch epochs (an MLP, or a linear model with the mini-batch solver). */
+export const isMinibatch = (c: TrainConfig): boolean => c.model === 'mlp' || c.solver === 'minibatch';
+/** The run is a linear model fitted by the full-batch solver. */
+export const isExact = (c: TrainConfig): boolean => c.model === 'linear' && c.solver !== 'minibatch';
+const stops = (c: TrainConfig) => isMinibatch(c) && c.earlyStopping;
 
 /** Every option of a run, in form order. */
 export const TRAIN_FIELDS: readonly FieldSpec[] = [
@@ -153,7 +171,63 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     when: isMlp,
   },
   { key: 'dropout', kind: 'number', label: 'Dropout', group: 'model', integer: false, min: 0, max: 0.9, step: 0.05, defaultValue: 0, when: isMlp },
-  { key: 'l2', kind: 'number', label: 'L2 penalty', group: 'model', integer: false, min: 0, max: 1, step: 0.0001, defaultValue: 0, help: 'Added to the loss as l2 × sum of squared weights.' },
+  {
+    key: 'solver',
+    kind: 'choice',
+    label: 'Solver',
+    group: 'model',
+    options: [
+      { value: 'exact', label: 'Full batch, to convergence (as scikit-learn)' },
+      { value: 'minibatch', label: 'Mini-batch epochs (Adam / SGD)' },
+    ],
+    defaultValue: 'exact',
+    help: 'Full batch: Newton’s method (logistic, softmax) or a direct least-squares solve, stopped on a gradient tolerance.',
+    when: (c) => c.model === 'linear',
+  },
+  {
+    key: 'C',
+    kind: 'number',
+    label: 'C (inverse L2 strength)',
+    group: 'model',
+    integer: false,
+    min: 0,
+    minExclusive: true,
+    max: 1e6,
+    step: 0.1,
+    log: true,
+    defaultValue: 1,
+    help: 'As scikit-learn’s LogisticRegression: smaller C, stronger penalty; the intercept is not penalized.',
+    when: (c) => isExact(c) && c.task !== 'regression',
+  },
+  {
+    key: 'l2',
+    kind: 'number',
+    label: 'L2 penalty',
+    group: 'model',
+    integer: false,
+    min: 0,
+    max: 1,
+    step: 0.0001,
+    defaultValue: 0,
+    help: 'Added to the mean loss as l2 × sum of squared weights (0 with the full-batch solver: ordinary least squares).',
+    when: (c) => !(isExact(c) && c.task !== 'regression'),
+  },
+  { key: 'maxIter', kind: 'number', label: 'Max iterations', group: 'optimization', integer: true, min: 1, max: 1000, step: 1, defaultValue: 100, when: isExact },
+  {
+    key: 'tol',
+    kind: 'number',
+    label: 'Gradient tolerance',
+    group: 'optimization',
+    integer: false,
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    step: 0.0001,
+    log: true,
+    defaultValue: 1e-4,
+    help: 'Converged when no gradient entry of the mean objective is larger (scikit-learn’s tol).',
+    when: isExact,
+  },
   {
     key: 'optimizer',
     kind: 'choice',
@@ -164,12 +238,31 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
       { value: 'sgd', label: 'SGD' },
     ],
     defaultValue: 'adam',
+    when: isMinibatch,
   },
-  { key: 'learningRate', kind: 'number', label: 'Learning rate', group: 'optimization', integer: false, min: 0, minExclusive: true, max: 10, step: 0.001, log: true, defaultValue: 0.01 },
-  { key: 'epochs', kind: 'number', label: 'Epochs', group: 'optimization', integer: true, min: 1, max: 1000, step: 1, defaultValue: 10 },
-  { key: 'batchSize', kind: 'number', label: 'Batch size', group: 'optimization', integer: true, min: 1, max: 65536, step: 1, defaultValue: 512 },
-  { key: 'earlyStopping', kind: 'boolean', label: 'Early stopping', group: 'optimization', defaultValue: true, help: 'Stop when the monitored validation value has not improved for `patience` epochs, and keep the best epoch’s weights.' },
-  { key: 'patience', kind: 'number', label: 'Patience (epochs)', group: 'optimization', integer: true, min: 1, max: 100, step: 1, defaultValue: 3, when: stops },
+  { key: 'learningRate', kind: 'number', label: 'Learning rate', group: 'optimization', integer: false, min: 0, minExclusive: true, max: 10, step: 0.001, log: true, defaultValue: 0.01, when: isMinibatch },
+  {
+    key: 'autoBudget',
+    kind: 'boolean',
+    label: 'Choose batch size and epochs from the data',
+    group: 'optimization',
+    defaultValue: true,
+    help: 'Small tables get small batches and many epochs, large ones the reverse; early stopping ends the run.',
+    when: isMinibatch,
+  },
+  { key: 'maxMinutes', kind: 'number', label: 'Time budget (minutes)', group: 'optimization', integer: false, min: 0.05, max: 1440, step: 0.5, defaultValue: 5, when: isMinibatch },
+  { key: 'epochs', kind: 'number', label: 'Epochs', group: 'optimization', integer: true, min: 1, max: 1000, step: 1, defaultValue: 10, when: (c) => isMinibatch(c) && !c.autoBudget },
+  { key: 'batchSize', kind: 'number', label: 'Batch size', group: 'optimization', integer: true, min: 1, max: 65536, step: 1, defaultValue: 512, when: (c) => isMinibatch(c) && !c.autoBudget },
+  {
+    key: 'earlyStopping',
+    kind: 'boolean',
+    label: 'Early stopping',
+    group: 'optimization',
+    defaultValue: true,
+    help: 'Stop when the monitored validation value has not improved for `patience` epochs, and keep the best epoch’s weights.',
+    when: isMinibatch,
+  },
+  { key: 'patience', kind: 'number', label: 'Patience (epochs)', group: 'optimization', integer: true, min: 1, max: 100, step: 1, defaultValue: 10, when: stops },
   {
     key: 'monitor',
     kind: 'choice',
@@ -349,7 +442,7 @@ export function validateTrainConfig(config: TrainConfig, schema: readonly Column
   if (config.task === 'binary' && config.thresholdRule !== 'default' && config.validationFraction === 0) {
     issues.push({ key: 'validationFraction', message: 'Tuning the decision threshold needs a validation share above 0.' });
   }
-  if (config.earlyStopping && config.validationFraction === 0) {
+  if (isMinibatch(config) && config.earlyStopping && config.validationFraction === 0) {
     issues.push({ key: 'validationFraction', message: 'Early stopping needs a validation share above 0.' });
   }
   return issues;
@@ -360,7 +453,15 @@ export function validateTrainConfig(config: TrainConfig, schema: readonly Column
  * mistyped fields set to their defaults. Values in range are kept as they are.
  */
 export function normalizeTrainConfig(raw: unknown): TrainConfig {
-  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const o = raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
+  // A config stored before the full-batch solver and the automatic budget trained in mini-batch epochs
+  // with the epochs and batch size it names: keep that meaning, so Reproduce repeats what ran.
+  if (!('solver' in o) && 'epochs' in o) {
+    o.solver = 'minibatch';
+    o.autoBudget = false;
+    o.maxMinutes ??= 1440;
+    o.patience ??= 3;
+  }
   const c: Record<string, unknown> = {};
   for (const f of TRAIN_FIELDS) {
     const v = o[f.key];

@@ -106,7 +106,7 @@ export interface TestScores {
  * (logistic / softmax) or a direct least-squares solve, to a gradient tolerance.
  */
 export interface SolverReport {
-  method: 'newton' | 'least-squares';
+  method: 'newton' | 'lbfgs' | 'least-squares';
   iterations: number;
   maxIter: number;
   /** The tolerance on the largest absolute gradient entry of the mean objective (scikit-learn's lbfgs `tol`). */
@@ -182,6 +182,8 @@ export interface TrainRequest {
   runId: string;
   config: TrainConfig;
   dataset: DatasetSource;
+  /** Continue training: start from this run's saved model instead of fresh weights. */
+  init?: { parentRunId: string; modelJson: string; weights: ArrayBuffer };
 }
 
 /** Events streamed from the worker while a run trains (a Comlink proxy callback). */
@@ -189,7 +191,7 @@ export type TrainEvent =
   | { type: 'stage'; stage: 'loading' | 'preparing' | 'choosing-backend' | 'training' | 'evaluating' | 'saving'; message: string }
   | { type: 'prepared'; sizes: SplitSizes; featureNames: string[]; mainMetric: MainMetric }
   | { type: 'backend'; report: BackendReport }
-  | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; elapsedMs: number; etaMs: number | null }
+  | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; elapsedMs: number; etaMs: number | null; unit?: 'epoch' | 'iteration' }
   | { type: 'epoch'; record: EpochRecord }
   | { type: 'notice'; message: string };
 
@@ -223,7 +225,7 @@ export interface TrainResult {
 
 /** Something the run's own numbers show that a user should know, with what to do. */
 export interface RunDiagnostic {
-  kind: 'still-improving' | 'not-converged' | 'fitting-synthetic' | 'no-better-than-baseline';
+  kind: 'still-improving' | 'not-converged' | 'fitting-synthetic' | 'time-budget';
   message: string;
 }
 

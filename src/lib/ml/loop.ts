@@ -33,10 +33,12 @@ export interface LoopOptions {
   onEpoch?: (record: EpochRecord) => void;
   /** Polled at every read-back: a string stops the run (cancel, device lost). */
   stopReason?: () => string | null;
+  /** The time budget: no epoch starts once this many milliseconds have passed. */
+  maxMs?: number;
 }
 
 export type LoopResult =
-  | { status: 'completed'; epochs: EpochRecord[]; bestEpoch: number; stoppedEarly: boolean }
+  | { status: 'completed'; epochs: EpochRecord[]; bestEpoch: number; stoppedEarly: boolean; stoppedByTime: boolean }
   | { status: 'stopped'; reason: string; epochs: EpochRecord[] }
   | { status: 'diverged'; message: string; epochs: EpochRecord[] };
 
@@ -111,6 +113,20 @@ export function trainStep(net: Network, opt: tf.Optimizer, data: DeviceSplit, id
   });
 }
 
+/** A fixed, seeded sample of at most TRAIN_METRIC_ROWS training rows for the per-epoch train metric (the whole split can be 300k rows). */
+export function trainSample(train: DeviceSplit, seed: number): DeviceSplit {
+  const sampleIdx = permutation(train.rows, new Rng(deriveSeed(seed, 'train-sample'))).slice(0, Math.min(TRAIN_METRIC_ROWS, train.rows)).sort();
+  const sampleT = tf.tensor1d(Int32Array.from(sampleIdx), 'int32');
+  const sample: DeviceSplit = {
+    x: tf.gather(train.x, sampleT) as tf.Tensor2D,
+    y: tf.gather(train.y, sampleT),
+    yHost: Float32Array.from(sampleIdx, (r) => train.yHost[r]!),
+    rows: sampleIdx.length,
+  };
+  sampleT.dispose();
+  return sample;
+}
+
 function improved(value: number, best: number, lowerIsBetter: boolean): boolean {
   return lowerIsBetter ? value < best : value > best;
 }
@@ -131,16 +147,7 @@ export async function trainLoop(
   const batches = Math.ceil(train.rows / batchSize);
   const opt = makeOptimizer(options.optimizer, options.learningRate);
   const shuffleRng = new Rng(deriveSeed(seed, 'shuffle'));
-  // A fixed sample of training rows for the per-epoch train metric (the whole split can be 300k rows).
-  const sampleIdx = permutation(train.rows, new Rng(deriveSeed(seed, 'train-sample'))).slice(0, Math.min(TRAIN_METRIC_ROWS, train.rows)).sort();
-  const sampleT = tf.tensor1d(Int32Array.from(sampleIdx), 'int32');
-  const sample: DeviceSplit = {
-    x: tf.gather(train.x, sampleT) as tf.Tensor2D,
-    y: tf.gather(train.y, sampleT),
-    yHost: Float32Array.from(sampleIdx, (r) => train.yHost[r]!),
-    rows: sampleIdx.length,
-  };
-  sampleT.dispose();
+  const sample = trainSample(train, seed);
   const records: EpochRecord[] = [];
   const lowerIsBetter = options.monitor === 'val_loss' || options.mainMetric === 'rmse';
   let best = lowerIsBetter ? Infinity : -Infinity;
@@ -148,6 +155,7 @@ export async function trainLoop(
   let bestWeights: tf.Tensor[] | null = null;
   let wait = 0;
   let stoppedEarly = false;
+  let stoppedByTime = false;
   const started = performance.now();
   let doneBatches = 0;
   let syncEvery = 1;
@@ -226,13 +234,17 @@ export async function trainLoop(
         } else {
           bestEpoch = epoch;
         }
+        if (options.maxMs !== undefined && epoch < epochs && performance.now() - started >= options.maxMs) {
+          stoppedByTime = true;
+          break;
+        }
       } finally {
         order.dispose();
         acc.dispose();
       }
     }
     if (bestWeights && bestEpoch !== records.length) net.restore(bestWeights);
-    return { status: 'completed', epochs: records, bestEpoch, stoppedEarly };
+    return { status: 'completed', epochs: records, bestEpoch, stoppedEarly, stoppedByTime };
   } finally {
     cleanup();
   }

@@ -50,7 +50,8 @@ export function modelSpecOf(config: TrainConfig, inputs: number, outputs: number
     hidden: config.model === 'mlp' ? [...config.hiddenUnits] : [],
     activation: config.activation,
     dropout: config.model === 'mlp' ? config.dropout : 0,
-    l2: config.l2,
+    // The full-batch classifier's penalty is C (inside the solver); the l2 field does not apply to it.
+    l2: config.model === 'linear' && config.solver !== 'minibatch' && config.task !== 'regression' ? 0 : config.l2,
   };
 }
 
@@ -222,6 +223,36 @@ export class Network {
     return tf.tidy(() => {
       if (this.spec.l2 === 0) return tf.scalar(0);
       return tf.mul(tf.addN(this.#kernels.map((seg) => tf.sum(tf.square(this.#view(seg))))), this.spec.l2) as tf.Scalar;
+    });
+  }
+
+  /** Sets a linear model's parameters: the row-major inputs x outputs kernel and the output biases. */
+  setLinear(kernel: Float32Array, bias: Float32Array): void {
+    if (this.#kernels.length !== 1 || kernel.length !== this.#kernels[0]!.size || bias.length !== this.spec.outputs) {
+      throw new Error('These parameters do not fit this linear model.');
+    }
+    const values = new Float32Array(kernel.length + bias.length);
+    values.set(kernel, 0);
+    values.set(bias, kernel.length);
+    tf.tidy(() => this.params.assign(tf.tensor1d(values)));
+  }
+
+  /**
+   * Starts from saved weights (Continue training): one kernel and one bias per
+   * layer, in the saved model's order (TF.js's `model.getWeights()`).
+   * @throws Error when the shapes differ from this network's
+   */
+  loadWeights(weights: readonly tf.Tensor[]): void {
+    const n = this.#kernels.length;
+    const fits =
+      weights.length === 2 * n &&
+      this.#kernels.every((seg, i) => weights[2 * i]!.size === seg.size) &&
+      this.#biases.every((seg, i) => weights[2 * i + 1]!.size === seg.size);
+    if (!fits) throw new Error('The saved model’s layers do not match this configuration, so training cannot continue from it.');
+    tf.tidy(() => {
+      const kernels = this.#kernels.map((_, i) => tf.reshape(weights[2 * i]!, [-1]));
+      const biases = this.#biases.map((_, i) => tf.reshape(weights[2 * i + 1]!, [-1]));
+      this.params.assign(tf.concat([...kernels, ...biases]) as tf.Tensor1D);
     });
   }
 

@@ -26,7 +26,12 @@ import { evaluateSplit, predictSplit } from './predict';
 import { scoresAt, tuneThreshold, type ThresholdRule } from '../core/threshold';
 import { applyStrategy, categoricalBlocksOf, classCounts } from '../core/resample';
 import { deriveSeed } from '../core/random';
-import { saveToFiles } from './io';
+import { loadFromFiles, saveToFiles } from './io';
+import { fitExact } from './fit-exact';
+import { budgetOf, type Budget } from '../core/budget';
+import { runDiagnostics } from '../core/diagnostics';
+import { isExact } from '../core/train-config';
+import type { SolverReport } from '../core/training';
 import { classificationBaseline, regressionBaseline, type Baseline } from '../core/baseline';
 import { unscaleTarget } from '../core/target';
 import type { TestScores } from '../core/training';
@@ -159,14 +164,17 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
     if (hooks.isCancelled?.()) return fail('cancelled', 'Cancelled before training started.');
 
     emit({ type: 'stage', stage: 'choosing-backend', message: config.backend === 'auto' ? 'Timing the backends on this model…' : `Starting ${config.backend}…` });
-    const measure = () => measureStep(spec, data, config.batchSize, config.optimizer, config.learningRate);
+    // Mini-batch runs time their own batch; a full-batch fit is dominated by large matrix products, timed on a large batch.
+    const budget = budgetOf(config, data.train.rows);
+    const measureRows = isExact(config) ? Math.min(8192, data.train.rows) : budget.batchSize;
+    const measure = () => measureStep(spec, data, measureRows, config.optimizer, config.learningRate);
     backend = await chooseBackend(hooks.host, config.backend, measure);
     before = tf.memory().numTensors;
     emit({ type: 'backend', report: backend });
     for (const f of backend.fallbacks) emit({ type: 'notice', message: f });
 
     for (;;) {
-      const attempt: Attempt = await trainOn(data, spec, request, hooks, emit, backend.used, weights);
+      const attempt: Attempt = await trainOn(data, spec, request, hooks, emit, backend.used, weights, budget);
       epochs = attempt.epochs;
       if (attempt.kind !== 'completed') {
         if (attempt.kind === 'cancelled') return fail('cancelled', `Cancelled by the user after ${epochs.length} epochs.`);
@@ -199,8 +207,17 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
           evaluation: { ...attempt.evaluation, baseline },
           threshold: attempt.threshold,
           testScores: attempt.testScores,
-          solver: null,
-          diagnostics: [],
+          solver: attempt.solver,
+          diagnostics: runDiagnostics({
+            epochs,
+            mainMetric: data.mainMetric,
+            monitor: config.monitor,
+            stoppedEarly: attempt.stoppedEarly,
+            stoppedByTime: attempt.stoppedByTime,
+            maxMinutes: config.maxMinutes,
+            imbalance: config.imbalance,
+            solver: attempt.solver,
+          }),
           imbalanceNote,
           artifacts: attempt.artifacts,
           durationMs: performance.now() - started,
@@ -233,6 +250,8 @@ type Attempt =
       threshold: ThresholdReport | null;
       artifacts: ModelArtifactsFiles;
       testScores: TestScores | null;
+      stoppedByTime: boolean;
+      solver: SolverReport | null;
     }
   | { kind: 'lost' | 'cancelled' | 'failed'; message: string; epochs: EpochRecord[] };
 
@@ -244,6 +263,7 @@ async function trainOn(
   emit: (e: TrainEvent) => void,
   used: BackendName,
   weights: Float32Array | null,
+  budget: Budget,
 ): Promise<Attempt> {
   const { config } = request;
   const cols = data.featureNames.length;
@@ -255,10 +275,40 @@ async function trainOn(
     splits.push(train);
     const validation = data.validation.rows > 0 ? toDevice(data.validation, cols, classes) : null;
     if (validation) splits.push(validation);
-    emit({ type: 'stage', stage: 'training', message: `Training on ${used}…` });
-    const result = await trainLoop(net, train, validation, {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
+    if (request.init) {
+      // Continue training: start from the parent run's saved weights, not from a fresh initialization.
+      const saved = await loadFromFiles({ modelJson: request.init.modelJson, weights: request.init.weights });
+      try {
+        net.loadWeights(saved.getWeights());
+      } finally {
+        saved.dispose();
+      }
+    }
+    const stopReason = () => {
+      // Only a GPU device can be lost; after falling back, the old device's loss is history.
+      const lost = used === 'webgpu' ? (hooks.deviceLost?.() ?? null) : null;
+      if (lost) return `lost:${lost}`;
+      return hooks.isCancelled?.() ? 'cancelled' : null;
+    };
+    const targetStd = data.target.task === 'regression' ? data.target.std : 1;
+    emit({ type: 'stage', stage: 'training', message: isExact(config) ? `Fitting to convergence on ${used}…` : `Training on ${used}…` });
+    let solver: SolverReport | null = null;
+    const result = isExact(config)
+      ? await fitExact(net, train, validation, {
+          config,
+          mainMetric: data.mainMetric,
+          targetStd,
+          onEpoch: (record) => emit({ type: 'epoch', record }),
+          onProgress: (p) => emit({ type: 'progress', ...p }),
+          stopReason,
+        }).then((r) => {
+          if (r.status !== 'completed') return r;
+          solver = r.solver;
+          return { status: 'completed' as const, epochs: r.epochs, bestEpoch: r.epochs.length, stoppedEarly: false, stoppedByTime: false };
+        })
+      : await trainLoop(net, train, validation, {
+      epochs: budget.epochs,
+      batchSize: budget.batchSize,
       seed: config.seed,
       optimizer: config.optimizer,
       learningRate: config.learningRate,
@@ -266,15 +316,11 @@ async function trainOn(
       patience: config.patience,
       monitor: config.monitor,
       mainMetric: data.mainMetric,
-      targetStd: data.target.task === 'regression' ? data.target.std : 1,
-      onProgress: (p) => emit({ type: 'progress', epochs: config.epochs, ...p }),
+      targetStd,
+      maxMs: config.maxMinutes * 60_000,
+      onProgress: (p) => emit({ type: 'progress', epochs: budget.epochs, ...p }),
       onEpoch: (record) => emit({ type: 'epoch', record }),
-      stopReason: () => {
-        // Only a GPU device can be lost; after falling back, the old device's loss is history.
-        const lost = used === 'webgpu' ? (hooks.deviceLost?.() ?? null) : null;
-        if (lost) return `lost:${lost}`;
-        return hooks.isCancelled?.() ? 'cancelled' : null;
-      },
+      stopReason,
     });
     if (result.status === 'diverged') return { kind: 'failed', message: result.message, epochs: result.epochs };
     if (result.status === 'stopped') {
@@ -303,7 +349,18 @@ async function trainOn(
     emit({ type: 'stage', stage: 'saving', message: 'Saving the model…' });
     net.syncModel();
     const artifacts = await saveToFiles(net.model);
-    return { kind: 'completed', epochs: result.epochs, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, evaluation, threshold, artifacts, testScores };
+    return {
+      kind: 'completed',
+      epochs: result.epochs,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      stoppedByTime: result.stoppedByTime,
+      solver,
+      evaluation,
+      threshold,
+      artifacts,
+      testScores,
+    };
   } finally {
     splits.forEach(disposeSplit);
     net.dispose();

@@ -213,6 +213,28 @@ export class RecordsState {
     });
   }
 
+  /**
+   * Continue training: a new run with the same config that starts from
+   * `runId`'s saved weights (more epochs from where it stopped), recorded with
+   * the parent in its lineage and stored as a fresh model version. It runs in
+   * the parent's train cell when it has one, so it shows there.
+   */
+  async continueTraining(runId: string): Promise<RunRecord | null> {
+    const parent = await runsRepo.getRun(runId);
+    if (!parent?.modelVersionId) return null;
+    const files = await modelsRepo.getModelFileBytes(parent.modelVersionId);
+    const modelJson = files.get('model.json');
+    const weights = files.get('weights.bin');
+    if (!modelJson || !weights) throw new Error(`The model files of run ${runId.slice(0, 8)} are missing, so its training cannot be continued.`);
+    const modelName = this.version(parent.modelVersionId)?.modelName ?? defaultModelName(parent);
+    return this.job(parent.cellId ?? `continue:${runId}`).start(parent.config, {
+      notebookId: parent.notebookId,
+      cellId: parent.cellId,
+      modelName,
+      continues: { parentRunId: runId, modelJson: new TextDecoder().decode(modelJson), weights: weights.slice().buffer },
+    });
+  }
+
   /** The runs that reproduce `runId`, newest first. */
   reproductionsOf(runId: string): RunSummaryRecord[] {
     return this.runs.filter((r) => r.reproducesRunId === runId);

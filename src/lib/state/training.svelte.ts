@@ -9,7 +9,7 @@ import { newId } from '../core/ids';
 import { runFingerprint } from '../core/fingerprint';
 import { headlineMetrics, modelFiles } from '../core/run-results';
 import type { TrainConfig } from '../core/train-config';
-import type { BackendReport, EpochRecord, MainMetric, SplitSizes, TrainEvent, TrainOutcome } from '../core/training';
+import type { BackendReport, EpochRecord, MainMetric, SplitSizes, TrainEvent, TrainOutcome, TrainRequest } from '../core/training';
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
 import { getChunks, getVersion } from '../storage/datasets';
@@ -31,6 +31,8 @@ export interface Progress {
   batches: number;
   elapsedMs: number;
   etaMs: number | null;
+  /** A full-batch fit counts solver iterations (one "batch" each), mini-batch training epochs. */
+  unit: 'epoch' | 'iteration';
 }
 
 /** Ids of runs whose training tab is still open (each holds a Web Lock), or null when the browser has no Web Locks. */
@@ -50,6 +52,8 @@ export interface StartOptions {
   modelName: string;
   reproducesRunId?: string | null;
   sweepId?: string | null;
+  /** Continue training: the parent run and its saved model, whose weights the new run starts from. */
+  continues?: TrainRequest['init'];
 }
 
 export class TrainingJob {
@@ -99,13 +103,14 @@ export class TrainingJob {
         cellId: options.cellId,
         datasetHash: config.datasetHash,
         config,
-        fingerprint: await runFingerprint(config.datasetHash, config, __APP_VERSION__),
+        fingerprint: await runFingerprint(config.datasetHash, config, __APP_VERSION__, options.continues?.parentRunId ?? null),
         status: 'running',
         statusMessage: null,
         notes: '',
         tags: [],
         reproducesRunId: options.reproducesRunId ?? null,
         sweepId: options.sweepId ?? null,
+        parentRunId: options.continues?.parentRunId ?? null,
         createdAt: now,
         heartbeatAt: now,
         endedAt: null,
@@ -124,9 +129,10 @@ export class TrainingJob {
       };
       await runsRepo.createRun(run);
       this.runId = run.id;
-      const request = {
+      const request: TrainRequest = {
         runId: run.id,
         config,
+        ...(options.continues ? { init: options.continues } : {}),
         dataset: {
           hash: version.hash,
           rows: version.rows,
@@ -187,7 +193,7 @@ export class TrainingJob {
         this.backend = e.report;
         break;
       case 'progress':
-        this.progress = { epoch: e.epoch, epochs: e.epochs, batch: e.batch, batches: e.batches, elapsedMs: e.elapsedMs, etaMs: e.etaMs };
+        this.progress = { epoch: e.epoch, epochs: e.epochs, batch: e.batch, batches: e.batches, elapsedMs: e.elapsedMs, etaMs: e.etaMs, unit: e.unit ?? 'epoch' };
         break;
       case 'epoch':
         this.epochs = [...this.epochs, e.record];
@@ -247,6 +253,7 @@ export class TrainingJob {
       appVersion: r.environment.appVersion,
       tfjsVersion: r.environment.tfjsVersion,
       backend: r.backend.used,
+      ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
     });
     const version = await modelsRepo.saveModelVersion({
       run: completed,

@@ -49,9 +49,20 @@ describe('planSweep', () => {
   it('applies each combination to the base config, cut to the budget, and says so', () => {
     const plan = planSweep(base, { method: 'grid', axes, budget: 4, seed: 1 }, null);
     expect(plan.configs).toHaveLength(4);
-    expect(plan.configs[3]).toEqual({ ...base, learningRate: 0.001, hiddenUnits: [64, 64], batchSize: 512 });
+    // A swept learning rate or batch size only means something in mini-batch training, with the budget set by hand.
+    expect(plan.configs[3]).toEqual({ ...base, learningRate: 0.001, hiddenUnits: [64, 64], batchSize: 512, solver: 'minibatch', autoBudget: false });
     expect(plan.configs.every((c) => c.seed === base.seed)).toBe(true);
     expect(plan.note).toBe('4 of 12 grid combinations (the budget), in grid order.');
+  });
+
+  it('keeps the full-batch solver when only the imbalance strategy is swept, and an MLP its automatic budget when its layers are', () => {
+    const strategies = planSweep(base, { method: 'grid', axes: [{ key: 'imbalance', values: ['none', 'class-weights'] }], budget: 5, seed: 1 }, null);
+    expect(strategies.configs.map((c) => [c.solver, c.imbalance])).toEqual([
+      ['exact', 'none'],
+      ['exact', 'class-weights'],
+    ]);
+    const mlp = planSweep({ ...base, model: 'mlp' }, { method: 'grid', axes: [{ key: 'hiddenUnits', values: [[8], [16]] }], budget: 5, seed: 1 }, null);
+    expect(mlp.configs.every((c) => c.autoBudget)).toBe(true);
   });
 
   it('refuses a combination the config schema rejects, naming it', () => {

@@ -3,6 +3,7 @@ import {
   TRAIN_FIELDS,
   defaultFeatures,
   defaultTrainConfig,
+  fieldApplies,
   inferTask,
   normalizeTrainConfig,
   parseUnits,
@@ -49,7 +50,7 @@ describe('train config schema', () => {
   });
 
   it('names each bad field with a message for the screen', () => {
-    const issues = validateTrainConfig(config({ learningRate: 0, epochs: 2.5, batchSize: -1, optimizer: 'rmsprop' as never }), schema);
+    const issues = validateTrainConfig(config({ solver: 'minibatch', autoBudget: false, learningRate: 0, epochs: 2.5, batchSize: -1, optimizer: 'rmsprop' as never }), schema);
     const byKey = Object.fromEntries(issues.map((i) => [i.key, i.message]));
     expect(byKey.learningRate).toBe('Learning rate must be more than 0.');
     expect(byKey.epochs).toBe('Epochs must be a whole number.');
@@ -68,9 +69,11 @@ describe('train config schema', () => {
     expect(validateTrainConfig(config({ trainFraction: 0.8 }), schema)).toEqual([
       { key: 'testFraction', message: 'Train, validation and test shares must add up to 1 (they add up to 1.1).' },
     ]);
-    const noVal = validateTrainConfig(config({ trainFraction: 0.85, validationFraction: 0 }), schema);
+    const noVal = validateTrainConfig(config({ model: 'mlp', trainFraction: 0.85, validationFraction: 0 }), schema);
     expect(noVal).toEqual([{ key: 'validationFraction', message: 'Early stopping needs a validation share above 0.' }]);
-    expect(validateTrainConfig(config({ trainFraction: 0.85, validationFraction: 0, earlyStopping: false }), schema)).toEqual([]);
+    expect(validateTrainConfig(config({ model: 'mlp', trainFraction: 0.85, validationFraction: 0, earlyStopping: false }), schema)).toEqual([]);
+    // The full-batch linear fit has no epochs to stop early: it needs no validation rows.
+    expect(validateTrainConfig(config({ trainFraction: 0.85, validationFraction: 0 }), schema)).toEqual([]);
   });
 
   it('refuses the target as a feature and columns the dataset lacks', () => {
@@ -78,6 +81,34 @@ describe('train config schema', () => {
     expect(validateTrainConfig(config({ features: ['nope'] }), schema)[0]?.message).toBe('The dataset has no column “nope”.');
     expect(validateTrainConfig(config({ target: 'gone' }), schema)[0]?.message).toBe('The dataset has no column “gone”.');
     expect(validateTrainConfig(config({ features: [] }), schema)[0]?.message).toBe('Pick at least one feature.');
+  });
+
+  it('fits a linear model to convergence by default, as scikit-learn: C = 1, tol 1e-4, 100 iterations; mini-batch settings hidden', () => {
+    const c = defaultTrainConfig('h', 'sick', 'binary', ['age']);
+    expect([c.model, c.solver, c.C, c.tol, c.maxIter]).toEqual(['linear', 'exact', 1, 1e-4, 100]);
+    const shown = (cfg: TrainConfig) => TRAIN_FIELDS.filter((f) => fieldApplies(f, cfg)).map((f) => f.key);
+    expect(shown(c)).toEqual(expect.arrayContaining(['solver', 'C', 'maxIter', 'tol']));
+    expect(shown(c)).not.toEqual(expect.arrayContaining(['learningRate']));
+    expect(shown(c).some((k) => ['learningRate', 'epochs', 'batchSize', 'earlyStopping', 'l2', 'autoBudget'].includes(k))).toBe(false);
+    // Regression's full-batch fit is least squares with the l2 (ridge) field, 0 = ordinary least squares.
+    expect(shown({ ...c, task: 'regression' })).toEqual(expect.arrayContaining(['l2']));
+    expect(shown({ ...c, task: 'regression' })).not.toContain('C');
+    // An MLP trains in mini-batches with a budget chosen from the data.
+    const mlp = shown({ ...c, model: 'mlp' });
+    expect(mlp).toEqual(expect.arrayContaining(['learningRate', 'autoBudget', 'maxMinutes', 'earlyStopping', 'patience']));
+    expect(mlp).not.toContain('epochs');
+    expect(mlp).not.toContain('solver');
+    expect(shown({ ...c, model: 'mlp', autoBudget: false })).toEqual(expect.arrayContaining(['epochs', 'batchSize']));
+    expect(c.patience).toBe(10);
+  });
+
+  it('reads a config stored before the solver existed as the mini-batch run it was', () => {
+    const old = { ...config({ epochs: 7, batchSize: 64, patience: 3 }) } as Record<string, unknown>;
+    for (const k of ['solver', 'C', 'maxIter', 'tol', 'autoBudget', 'maxMinutes']) delete old[k];
+    const repaired = normalizeTrainConfig(old);
+    expect([repaired.solver, repaired.autoBudget, repaired.epochs, repaired.batchSize, repaired.patience]).toEqual(['minibatch', false, 7, 64, 3]);
+    // A current config keeps its solver.
+    expect(normalizeTrainConfig(config()).solver).toBe('exact');
   });
 
   it('repairs a stored config: unknown keys dropped, bad values defaulted, good values kept', () => {

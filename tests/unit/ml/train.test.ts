@@ -30,13 +30,16 @@ function separableCsv(rows: number, seed = 1): string {
   return lines.join('\n');
 }
 
+const MINIBATCH = { solver: 'minibatch', autoBudget: false } as const;
+
 async function source(csv: string): Promise<DatasetSource> {
   const r = await importText(csv);
   return { hash: r.hash, rows: r.rows, schema: r.schema, dictBlob: r.dictBlob, chunks: r.chunks.map((c) => ({ layout: c.layout, blob: c.blob })) };
 }
 
 function config(ds: DatasetSource, patch: Partial<TrainConfig> = {}): TrainConfig {
-  return { ...defaultTrainConfig(ds.hash, 'label', 'binary', ['x1', 'x2', 'colour']), backend: 'cpu', batchSize: 32, epochs: 20, learningRate: 0.05, ...patch };
+  // Mini-batch training with the budget set by hand: these tests are about the epoch loop (the full-batch solver has its own).
+  return { ...defaultTrainConfig(ds.hash, 'label', 'binary', ['x1', 'x2', 'colour']), ...MINIBATCH, backend: 'cpu', batchSize: 32, epochs: 20, learningRate: 0.05, patience: 3, ...patch };
 }
 
 async function train(ds: DatasetSource, c: TrainConfig, hooks: Partial<TrainHooks> = {}) {
@@ -92,7 +95,7 @@ describe('runTraining on the cpu backend', () => {
     const lines = ['x,y'];
     for (let i = 0; i < 200; i++) lines.push(`${i % 2 === 0 ? 1e30 : -1e30},${i % 2 === 0 ? 3e38 : -3e38}`);
     const ds = await source(lines.join('\n'));
-    const c: TrainConfig = { ...defaultTrainConfig(ds.hash, 'y', 'regression', ['x']), backend: 'cpu', optimizer: 'sgd', learningRate: 10, epochs: 5, batchSize: 20 };
+    const c: TrainConfig = { ...defaultTrainConfig(ds.hash, 'y', 'regression', ['x']), ...MINIBATCH, backend: 'cpu', optimizer: 'sgd', learningRate: 10, epochs: 5, batchSize: 20 };
     const before = tf.memory().numTensors;
     const out = await train(ds, c);
     expect(out.status).toBe('failed');
@@ -139,12 +142,12 @@ describe('runTraining on the cpu backend', () => {
       lines.push(`${a.toFixed(3)},${b.toFixed(3)},${kind},${(10 + 5 * a - 2 * b + rng.next() * 0.1).toFixed(3)}`);
     }
     const ds = await source(lines.join('\n'));
-    const multi = await train(ds, { ...defaultTrainConfig(ds.hash, 'kind', 'multiclass', ['a', 'b']), backend: 'cpu', epochs: 40, learningRate: 0.1, batchSize: 32, earlyStopping: false });
+    const multi = await train(ds, { ...defaultTrainConfig(ds.hash, 'kind', 'multiclass', ['a', 'b']), ...MINIBATCH, backend: 'cpu', epochs: 40, learningRate: 0.1, batchSize: 32, earlyStopping: false });
     if (multi.status !== 'completed' || multi.result.evaluation.task !== 'multiclass') throw new Error('multiclass failed');
     expect(multi.result.evaluation.classes).toEqual(['high', 'low', 'mid']);
     expect(multi.result.evaluation.accuracy).toBeGreaterThan(0.85);
     expect(multi.result.mainMetric).toBe('accuracy');
-    const reg = await train(ds, { ...defaultTrainConfig(ds.hash, 'price', 'regression', ['a', 'b']), backend: 'cpu', epochs: 40, learningRate: 0.05, batchSize: 32, earlyStopping: false });
+    const reg = await train(ds, { ...defaultTrainConfig(ds.hash, 'price', 'regression', ['a', 'b']), ...MINIBATCH, backend: 'cpu', epochs: 40, learningRate: 0.05, batchSize: 32, earlyStopping: false });
     if (reg.status !== 'completed' || reg.result.evaluation.task !== 'regression') throw new Error('regression failed');
     expect(reg.result.evaluation.r2).toBeGreaterThan(0.98);
     expect(reg.result.evaluation.rmse).toBeLessThan(0.5);
@@ -175,7 +178,7 @@ describe('runTraining on the cpu backend', () => {
       lines.push(`${a.toFixed(3)},${b.toFixed(3)},${['red', 'blue'][rng.int(2)]},${a + b > 2 ? 'yes' : 'no'}`);
     }
     const ds = await source(lines.join('\n'));
-    const base = { ...defaultTrainConfig(ds.hash, 'label', 'binary', ['a', 'b', 'colour']), backend: 'cpu' as const, epochs: 3, batchSize: 64 };
+    const base = { ...defaultTrainConfig(ds.hash, 'label', 'binary', ['a', 'b', 'colour']), ...MINIBATCH, backend: 'cpu' as const, epochs: 3, batchSize: 64 };
     const runs = new Map<string, Awaited<ReturnType<typeof train>>>();
     for (const imbalance of ['none', 'class-weights', 'oversample', 'undersample', 'smote'] as const) runs.set(imbalance, await train(ds, { ...base, imbalance }));
     const none = runs.get('none')!;
