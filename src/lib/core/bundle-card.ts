@@ -15,6 +15,7 @@ import type { TargetSpec } from './target';
 import type { EvaluationSummary, InputSchemaColumn } from './training';
 import type { ModelManifest } from './model-manifest';
 import { MISSING_MARKERS } from './types';
+import { formatThreshold, thresholdSource } from './threshold-live';
 
 export interface ModelCardInput {
   modelName: string;
@@ -101,12 +102,17 @@ function predicts(input: ModelCardInput): string[] {
   const classes = target.classes.map((c, i) => `${i}: ${escapeMarkdown(c)}`).join(', ');
   if (target.classes.length === 2) {
     const t = evaluation.task !== 'regression' && typeof evaluation.threshold === 'number' ? evaluation.threshold : 0.5;
-    const tuned = lineage.config.thresholdRule === 'default' ? '' : ` (tuned on the validation split: ${escapeMarkdown(lineage.config.thresholdRule)})`;
+    const from = thresholdSource(lineage);
+    const tuned = from
+      ? ` (set by hand on the test split's scores, from version ${from.slice(0, 12)})`
+      : lineage.config.thresholdRule === 'default'
+        ? ''
+        : ` (tuned on the validation split: ${escapeMarkdown(lineage.config.thresholdRule)})`;
     return [
       `Binary classification of ${column}. Classes (index: label): ${classes}.`,
       '',
       `The network has one output, the probability of class 1 (${escapeMarkdown(target.classes[1]!)}). ` +
-        `Predict class 1 when it is at least ${num(t, 6)}${tuned}, class 0 otherwise.`,
+        `Predict class 1 when it is at least ${formatThreshold(t)}${tuned}, class 0 otherwise.`,
     ];
   }
   return [

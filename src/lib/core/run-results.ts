@@ -52,7 +52,7 @@ export function modelFiles(result: TrainResult, lineage: Lineage): ModelFileInpu
 }
 
 /** JSON has no NaN: undefined metrics (an AUC with one class present) are written as null. */
-function finiteOnly(value: unknown): unknown {
+export function finiteOnly(value: unknown): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (Array.isArray(value)) return value.map(finiteOnly);
   if (value && typeof value === 'object') {

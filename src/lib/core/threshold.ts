@@ -53,9 +53,9 @@ const fmt = (v: number) => v.toFixed(3);
  */
 export function tuneThreshold(yTrue: ArrayLike<number>, scores: ArrayLike<number>, rule: ThresholdRule): ThresholdChoice {
   const keep = (note: string): ThresholdChoice => ({ threshold: DEFAULT_THRESHOLD, rule, ...scoresAt(yTrue, scores, DEFAULT_THRESHOLD), note });
-  if (rule.kind === 'default') return keep('Default threshold 0.5.');
+  if (rule.kind === 'default') return keep(`Default threshold ${fmt(DEFAULT_THRESHOLD)}.`);
   const c = countsFromLabels(yTrue, scores);
-  if (c.positives === 0) return keep('The validation split has no positive row: the default 0.5 is kept.');
+  if (c.positives === 0) return keep(`The validation split has no positive row: the default ${fmt(DEFAULT_THRESHOLD)} is kept.`);
   let best = -1;
   let bestValue = -Infinity;
   for (let i = 0; i < c.thresholds.length; i++) {
@@ -73,7 +73,7 @@ export function tuneThreshold(yTrue: ArrayLike<number>, scores: ArrayLike<number
     }
   }
   if (best < 0 || bestValue === -Infinity) {
-    return keep(`No threshold reaches recall ${fmt(rule.kind === 'target-recall' ? rule.recall : 0)} on the validation split: the default 0.5 is kept.`);
+    return keep(`No threshold reaches recall ${fmt(rule.kind === 'target-recall' ? rule.recall : 0)} on the validation split: the default ${fmt(DEFAULT_THRESHOLD)} is kept.`);
   }
   const threshold = c.thresholds[best]!;
   const at = scoresAt(yTrue, scores, threshold);
@@ -82,6 +82,6 @@ export function tuneThreshold(yTrue: ArrayLike<number>, scores: ArrayLike<number
     threshold,
     rule,
     ...at,
-    note: `Threshold ${Number(threshold.toPrecision(4))} ${how} on the validation split (precision ${fmt(at.precision)}, recall ${fmt(at.recall)}, F1 ${fmt(at.f1)}).`,
+    note: `Threshold ${fmt(threshold)} ${how} on the validation split (precision ${fmt(at.precision)}, recall ${fmt(at.recall)}, F1 ${fmt(at.f1)}).`,
   };
 }

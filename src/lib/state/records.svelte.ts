@@ -70,7 +70,7 @@ export class RecordsState {
       // A whole run (just trained) brings its details along: no read needed to draw it.
       const { epochs } = run;
       const parts = run.evaluation ? summarizeEvaluation(run.evaluation).parts : { curves: null, residuals: null };
-      this.#details = { ...this.#details, [run.id]: { runId: run.id, epochs, ...parts } };
+      this.#details = { ...this.#details, [run.id]: { runId: run.id, epochs, ...parts, testScores: run.testScores ?? null } };
     } else summary = run;
     const at = this.runs.findIndex((r) => r.id === summary.id);
     this.runs = at >= 0 ? this.runs.map((r, i) => (i === at ? summary : r)) : [summary, ...this.runs];

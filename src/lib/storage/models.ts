@@ -21,7 +21,9 @@ import {
   type VerifyResult,
 } from '../core/model-manifest';
 import { sha256Hex } from '../core/hashing';
-import type { InputSchemaColumn } from '../core/training';
+import { summarizeEvaluation, type InputSchemaColumn } from '../core/training';
+import { formatThreshold, thresholdVersionFiles } from '../core/threshold-live';
+import { headlineMetrics } from '../core/run-results';
 import type { PreprocessSpec } from '../core/preprocess';
 import type { TargetSpec } from '../core/target';
 
@@ -120,6 +122,70 @@ export async function saveModelVersion(input: SaveModelInput): Promise<ModelVers
     await d.modelVersions.add(version);
     await d.modelFiles.bulkAdd(fileRecords);
     await putRunParts({ ...input.run, modelVersionId: id });
+    return version;
+  });
+}
+
+/**
+ * Registers a binary model version again as the next version of its model,
+ * with another decision threshold: the same model.json, weights.bin,
+ * preprocessing.json, target.json and schema.json; metrics.json recomputed in
+ * full at `threshold` from its run's stored test scores; lineage.json the
+ * source's plus `thresholdFrom` and `threshold`. Hashes before the one write
+ * transaction, as saveModelVersion. Throws, writing nothing, when the source
+ * or its run's test scores are not stored, on a threshold outside [0, 1], or
+ * when these exact files are already registered (the same threshold again).
+ */
+export async function saveThresholdVersion(sourceVersionId: string, threshold: number): Promise<ModelVersionRecord> {
+  const d = db();
+  const [source, records] = await d.transaction('r', d.modelVersions, d.modelFiles, () =>
+    Promise.all([d.modelVersions.get(sourceVersionId), getModelFiles(sourceVersionId)]),
+  );
+  if (!source) throw new Error(`Model version ${short(sourceVersionId)} is not stored in this browser. Nothing was saved.`);
+  const scores = (await d.runDetails.get(source.runId))?.testScores;
+  if (!scores) {
+    throw new Error(
+      `The run of ${source.modelName} v${source.version} kept no test scores, so its threshold cannot be moved (it can on runs trained from now on). Nothing was saved.`,
+    );
+  }
+  const bytes = new Map(await Promise.all(records.map(async (r) => [r.path, new Uint8Array(await r.blob.arrayBuffer())] as const)));
+  const { files, evaluation } = thresholdVersionFiles(bytes, scores, threshold, source.id);
+  // Hash before the transaction: an await on anything but Dexie inside it would commit it early.
+  const { manifest, text, id } = await buildManifest(files);
+  const fileRecords: ModelFileRecord[] = manifest.files.map((entry) => {
+    const file = files.find((f) => f.path === entry.path)!.bytes;
+    return { versionId: id, path: entry.path, sha256: entry.sha256, bytes: entry.bytes, blob: new Blob([file.slice()]) };
+  });
+  const now = Date.now();
+  return d.transaction('rw', [d.models, d.modelVersions, d.modelFiles], async () => {
+    const existing = await d.modelVersions.get(id);
+    if (existing) {
+      throw new Error(
+        `Threshold ${formatThreshold(threshold)} is already registered as version ${existing.version} of “${existing.modelName}” ` +
+          `(these exact files, ${short(id)}). Nothing was saved.`,
+      );
+    }
+    const model = await d.models.get(source.modelName);
+    if (!model) throw new Error(`There is no model called “${source.modelName}”. Nothing was saved.`);
+    const version: ModelVersionRecord = {
+      id,
+      modelName: model.name,
+      version: model.latestVersion + 1,
+      runId: source.runId,
+      datasetHash: source.datasetHash,
+      notebookId: source.notebookId,
+      task: source.task,
+      manifest,
+      manifestText: text,
+      inputSchema: source.inputSchema,
+      preprocessing: source.preprocessing,
+      target: source.target,
+      headline: headlineMetrics(summarizeEvaluation(evaluation).summary),
+      createdAt: now,
+    };
+    await d.models.put({ ...model, latestVersion: version.version, updatedAt: now });
+    await d.modelVersions.add(version);
+    await d.modelFiles.bulkAdd(fileRecords);
     return version;
   });
 }

@@ -46,7 +46,7 @@ export function joinRun(summary: RunSummaryRecord, details: RunDetailsRecord | u
     ...rest,
     epochs: details?.epochs ?? [],
     evaluation: evaluation ? joinEvaluation(evaluation, details) : null,
-    testScores: details?.testScores ?? null,
+    ...(details?.testScores ? { testScores: details.testScores } : {}),
   };
 }
 
