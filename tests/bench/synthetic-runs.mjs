@@ -376,6 +376,13 @@ function configOf(t, datasetHash, epochs, over) {
     activation: mlp ? t.pick(['relu', 'relu', 'relu', 'tanh', 'elu']) : 'relu',
     dropout: mlp ? t.pick([0, 0, 0.1, 0.2, 0.3]) : 0,
     l2: t.pick([0, 0, 0, 0.0001, 0.001]),
+    // Epoch curves for every run: mini-batch training with the budget set by hand.
+    solver: 'minibatch',
+    C: 1,
+    maxIter: 100,
+    tol: 0.0001,
+    autoBudget: false,
+    maxMinutes: 1440,
     optimizer: t.rand() < 0.9 ? 'adam' : 'sgd',
     learningRate: over.learningRate ?? Number((10 ** (-4 + 3 * t.rand())).toPrecision(2)),
     epochs,
@@ -601,6 +608,9 @@ function runOf(t, config, { sweepId, kind, notebookId, cellId, createdAt }) {
     target: null,
     evaluation: null,
     modelVersionId: null,
+    parentRunId: null,
+    solver: null,
+    diagnostics: [],
   };
   if (status === 'failed') {
     const last = epochs.length + 1;

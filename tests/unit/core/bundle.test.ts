@@ -45,7 +45,7 @@ let fx: Fixture;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const ds = await importText(csv(240));
-  const config = { ...defaultTrainConfig(ds.hash, 'label', 'binary', ['x1', 'x2', 'colour | tint']), backend: 'cpu' as const, epochs: 3, model: 'mlp' as const, hiddenUnits: [4] };
+  const config = { ...defaultTrainConfig(ds.hash, 'label', 'binary', ['x1', 'x2', 'colour | tint']), backend: 'cpu' as const, autoBudget: false, epochs: 3, model: 'mlp' as const, hiddenUnits: [4] };
   const source = { hash: ds.hash, rows: ds.rows, schema: ds.schema, dictBlob: ds.dictBlob, chunks: ds.chunks.map((c) => ({ layout: c.layout, blob: c.blob })) };
   const env = () => ({ appVersion: 'test', tfjsVersion: tf.version.tfjs, userAgent: 'vitest', hardwareConcurrency: 1 });
   const out = await runTraining({ runId: 'run-1', config, dataset: source }, { host: cpuHost, environment: env });

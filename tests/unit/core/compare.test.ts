@@ -48,7 +48,8 @@ function run(id: string, patch: Partial<TrainConfig> = {}, extra: Partial<Compar
     id,
     status: 'completed',
     datasetHash: HASH,
-    config: { ...defaultTrainConfig(HASH, 'sick', 'binary', ['age', 'bmi']), ...patch },
+    // Mini-batch runs with a hand-set budget: the learning rate, epochs and batch size apply to every run here.
+    config: { ...defaultTrainConfig(HASH, 'sick', 'binary', ['age', 'bmi']), solver: 'minibatch', autoBudget: false, ...patch },
     tags: [],
     notes: '',
     sweepId: null,
@@ -88,7 +89,8 @@ describe('rows and params', () => {
   it('leaves a setting a run does not have out of its label', () => {
     const rows = [run('lin'), run('mlp', { model: 'mlp', hiddenUnits: [32] })].map(toRow);
     expect(distinguishingParams(rows).slice(0, 2)).toEqual(['model', 'hiddenUnits']);
-    expect(runLabel(rows[0]!, distinguishingParams(rows))).toBe('Run lin · linear');
+    // The solver belongs to linear models only: it names the linear run, never the MLP.
+    expect(runLabel(rows[0]!, distinguishingParams(rows))).toBe('Run lin · linear · minibatch');
     expect(runLabel(rows[1]!, distinguishingParams(rows))).toBe('Run mlp · mlp · 32');
   });
 });
