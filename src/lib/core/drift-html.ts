@@ -9,7 +9,8 @@
 import { formatMetric } from './charts-training';
 import type { DriftReportDocument } from './drift-report';
 import type { DriftResult, FeatureDrift } from './drift';
-import { CONCEPT_DROP, type ConceptMetric } from './drift-model';
+import { verdictOf } from './drift-model';
+import { changeText, driftScoreText, ruleText, type ModelCheck, type VerdictLevel } from './drift-verdict';
 import { DRIFT_TESTS } from './drift-stats';
 import { DRIFT_COLORS, driftChartSvg, escapeHtml as e } from './drift-svg';
 import type { SchemaFinding } from './schema-check';
@@ -81,6 +82,7 @@ p.verdict{font-weight:600}
 .drifted{color:#b42318}
 .ok{color:#1e6b34}
 table{border-collapse:collapse;width:100%;margin:8px 0}
+caption{text-align:left;font-weight:600;padding:4px 0}
 th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 thead th{background:#f4f4f4;font-weight:600}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
@@ -183,39 +185,41 @@ function featuresSection(r: DriftResult): string {
   return `<section><h2>Features</h2>${verdict(r)}${LEGEND}<table>${FEATURE_HEAD}<tbody>${r.features.map((f) => featureRow(f)).join('')}</tbody></table></section>`;
 }
 
-function signed(x: number): string {
-  const s = formatMetric(x, 3);
-  return Number.isFinite(x) && x > 0 ? `+${s}` : s;
+function checkRow(c: ModelCheck): string {
+  const result = c.passed ? '<span class="ok">pass</span>' : '<strong class="drifted">fail</strong>';
+  const values =
+    c.kind === 'metric'
+      ? `<td class="n">${num(c.reference, 3)}</td><td class="n">${num(c.current, 3)}</td><td class="n">${e(changeText(c))}</td>`
+      : `<td class="n">—</td><td class="n">${e(driftScoreText(c))}</td><td class="n">—</td>`;
+  return `<tr${c.passed ? '' : ' class="drift"'}><th scope="row">${e(c.label)}</th><td>${c.primary ? 'yes' : 'no'}</td>${values}<td class="n">${e(ruleText(c))}</td><td>${result}</td></tr>`;
 }
 
-function conceptTable(concept: readonly ConceptMetric[]): string {
-  const rows = concept.map((m) => {
-    const worse = m.change < -CONCEPT_DROP;
-    return `<tr><th scope="row">${e(m.label)}</th><td class="n">${num(m.test, 3)}</td><td class="n">${num(m.current, 3)}</td><td class="n${worse ? ' drifted' : ''}">${e(signed(m.change))}</td></tr>`;
-  });
-  return (
-    '<h3>Model metrics</h3><table><thead><tr><th scope="col">metric</th><th scope="col">on the test split</th><th scope="col">on the new data</th><th scope="col">change</th></tr></thead>' +
-    `<tbody>${rows.join('')}</tbody></table>`
-  );
-}
+const CHECKS_HEAD =
+  '<thead><tr><th scope="col">check</th><th scope="col">primary</th><th scope="col">on the test split</th><th scope="col">on the new data</th>' +
+  '<th scope="col">change</th><th scope="col">tolerance</th><th scope="col">result</th></tr></thead>';
+
+const VERDICT_CLASS: Record<VerdictLevel, string> = { retrain: 'drifted', watch: 'warning', 'check-labels': 'warning', ok: 'ok' };
 
 function modelSection(r: DriftReportDocument): string {
   const m = r.model;
   if (!m) return '';
-  const rows: string[] = [];
-  rows.push(m.prediction ? featureRow(m.prediction, `prediction drift (${m.prediction.column})`) : '<tr><th scope="row">prediction drift</th><td colspan="8">not measured</td></tr>');
-  rows.push(m.label ? featureRow(m.label, `label drift (${m.label.column})`) : '<tr><th scope="row">label drift</th><td colspan="8">not measured: the new data has no target values</td></tr>');
-  const concept =
+  const v = verdictOf(m);
+  const checks =
+    v.checks.length > 0 ? `<table><caption>Model checks</caption>${CHECKS_HEAD}<tbody>${v.checks.map(checkRow).join('')}</tbody></table>` : '';
+  const unlabelled =
     m.concept === null
       ? '<p>The new data has no target values, so the model’s metrics on it are unknown.</p>'
       : m.concept.length === 0
         ? '<p>No model metric could be computed on the new data.</p>'
-        : conceptTable(m.concept);
-  const degraded = m.degraded
-    ? `<p class="verdict drifted">A key metric fell by more than ${e(formatMetric(CONCEPT_DROP, 2))}: retraining is advised.</p>`
-    : '';
+        : '';
+  const rows: string[] = [];
+  rows.push(m.prediction ? featureRow(m.prediction, `prediction drift (${m.prediction.column})`) : '<tr><th scope="row">prediction drift</th><td colspan="8">not measured</td></tr>');
+  rows.push(m.label ? featureRow(m.label, `label drift (${m.label.column})`) : '<tr><th scope="row">label drift</th><td colspan="8">not measured: the new data has no target values</td></tr>');
   const title = r.modelLabel ? `: ${e(r.modelLabel)}` : '';
-  return `<section><h2>The model${title}</h2>${degraded}<table>${FEATURE_HEAD}<tbody>${rows.join('')}</tbody></table>${concept}</section>`;
+  return (
+    `<section><h2>The model${title}</h2><p class="verdict ${VERDICT_CLASS[v.level]}">${e(v.sentence)}</p>${checks}${unlabelled}` +
+    `<h3>Prediction and label drift</h3><table>${FEATURE_HEAD}<tbody>${rows.join('')}</tbody></table></section>`
+  );
 }
 
 function skippedSection(r: DriftResult): string {

@@ -2,13 +2,16 @@
  * The model side of a drift check: prediction drift (the model's outputs on
  * the new data against its outputs on the reference), label drift (the
  * target's distribution, when the new file has it) and concept drift (the
- * model's metrics on the new data next to its test metrics), with a verdict a
- * non-specialist can act on. Pure: tested in Node.
+ * model's metrics on the new data next to its test metrics), judged by the
+ * test suite of drift-verdict.ts into a verdict a non-specialist can act on.
+ * Pure: tested in Node.
  */
 import { featureDrift, type ColumnStats, type FeatureDrift } from './drift';
 import { classificationMetrics, regressionMetrics } from './metrics';
 import { predictedClass, type PredictionOutput } from './predictions';
+import type { ClassificationMetrics } from './metrics-classification';
 import type { EvaluationSummary } from './training';
+import { METRIC_SPECS, TASK_METRICS, modelVerdict, type ConceptMetric, type MetricKey, type ModelVerdict, type Tolerances } from './drift-verdict';
 
 /** The model's outputs as a drift "column": p(positive class) for binary, the predicted class otherwise, the value for regression. */
 export function predictionStats(p: PredictionOutput, name = 'prediction'): ColumnStats {
@@ -26,89 +29,95 @@ export function predictionStats(p: PredictionOutput, name = 'prediction'): Colum
   return { name, kind: 'categorical', rows: p.rows, missing: 0, counts: [...counts.entries()] };
 }
 
-/** One metric of the model, on its test split and on the new data. */
-export interface ConceptMetric {
-  key: string;
-  label: string;
-  test: number;
-  current: number;
-  /** current − test, signed so that negative is worse. */
-  change: number;
-}
+export type { ConceptMetric } from './drift-verdict';
 
 export interface ModelDrift {
   prediction: FeatureDrift | null;
   label: FeatureDrift | null;
   /** Present when the new data has the target: the model's metrics there next to its test metrics. */
   concept: ConceptMetric[] | null;
-  /** True when a key metric fell by more than CONCEPT_DROP. */
+  /** True when a primary metric is beyond its tolerance (the verdict's tolerances). */
   degraded: boolean;
+  /** The checks and the verdict, with the tolerances they used. Absent in reports stored before verdicts: see `verdictOf`. */
+  verdict?: ModelVerdict;
 }
 
-/** A fall in a key metric (absolute) that counts as the model getting worse. */
-export const CONCEPT_DROP = 0.05;
-
-const LABELS: Record<string, string> = { recall: 'recall', balancedAccuracy: 'balanced accuracy', rocAuc: 'ROC AUC', averagePrecision: 'average precision', accuracy: 'accuracy', rmse: 'RMSE', mae: 'MAE', r2: 'R²' };
-
 /**
- * The model's metrics on rows whose target is known, next to its test metrics.
+ * The model's metrics on rows whose target is known, next to its test metrics,
+ * in the verdict's order for the task (drift-verdict.ts TASK_METRICS), each
+ * marked primary or not.
  * @param truth the class index (classification) or the value (regression) of each predicted row; NaN where unknown
  */
 export function conceptMetrics(p: PredictionOutput, truth: Float64Array, test: EvaluationSummary): ConceptMetric[] {
   const known: number[] = [];
   for (let i = 0; i < truth.length; i++) if (Number.isFinite(truth[i]!)) known.push(i);
   if (known.length === 0) return [];
+  const row = (key: MetricKey, primary: boolean, label: string, testValue: number, current: number): ConceptMetric => {
+    // `change` keeps its stored meaning (negative is worse) for readers of older reports.
+    const change = METRIC_SPECS[key].better === 'lower' ? testValue - current : current - testValue;
+    return { key, label, test: testValue, current, change, primary };
+  };
   if (p.task === 'regression' || test.task === 'regression') {
     if (test.task !== 'regression') return [];
     const m = regressionMetrics(Float64Array.from(known, (i) => truth[i]!), Float64Array.from(known, (i) => p.values[i]!));
-    return (['rmse', 'mae', 'r2'] as const).map((key) => ({ key, label: LABELS[key]!, test: test[key], current: m[key], change: key === 'r2' ? m[key] - test[key] : test[key] - m[key] }));
+    return TASK_METRICS.regression.map(({ key, primary }) => row(key, primary, METRIC_SPECS[key].label, test[key as 'rmse' | 'mae' | 'r2'], m[key as 'rmse' | 'mae' | 'r2']));
   }
   const k = p.classes.length;
   const yTrue = Uint32Array.from(known, (i) => truth[i]!);
   const proba = new Float64Array(known.length * k);
-  known.forEach((row, j) => {
-    for (let c = 0; c < k; c++) proba[j * k + c] = p.values[row * k + c]!;
+  known.forEach((r, j) => {
+    for (let c = 0; c < k; c++) proba[j * k + c] = p.values[r * k + c]!;
   });
   const m = classificationMetrics(yTrue, proba, p.classes, k === 2 ? { threshold: p.threshold ?? 0.5 } : {});
-  const out: ConceptMetric[] = [];
-  if (k === 2 && test.task === 'binary') {
-    const pos = p.classes[1]!;
-    const recallOf = (e: { report: { perClass: { label: string; recall: number }[] } }) => e.report.perClass.find((r) => r.label === pos)?.recall ?? NaN;
-    out.push({ key: 'recall', label: `recall of “${pos}”`, test: recallOf(test), current: recallOf(m), change: recallOf(m) - recallOf(test) });
-  }
-  for (const key of ['balancedAccuracy', 'rocAuc', 'averagePrecision', 'accuracy'] as const) {
-    out.push({ key, label: LABELS[key]!, test: test[key], current: m[key], change: m[key] - test[key] });
-  }
-  return out.filter((x) => Number.isFinite(x.test) && Number.isFinite(x.current));
+  type Scores = Pick<ClassificationMetrics, 'report' | 'balancedAccuracy' | 'rocAuc' | 'averagePrecision' | 'accuracy'>;
+  const task = k === 2 && test.task === 'binary' ? 'binary' : 'multiclass';
+  // The positive class (class 1 of the sorted classes, as target.ts encodes it): the class ROC AUC
+  // and average precision are about, and usually the rare one ("Yes", true, 1).
+  const pos = p.classes[1]!;
+  const ofPos = (e: Scores, f: 'recall' | 'f1') => e.report.perClass.find((r) => r.label === pos)?.[f] ?? NaN;
+  const value = (e: Scores, key: MetricKey): number => {
+    switch (key) {
+      case 'recall':
+        return ofPos(e, 'recall');
+      case 'f1':
+        return ofPos(e, 'f1');
+      case 'macroF1':
+        return e.report.macro.f1;
+      case 'balancedAccuracy':
+      case 'rocAuc':
+      case 'averagePrecision':
+      case 'accuracy':
+        return e[key];
+      default:
+        return NaN;
+    }
+  };
+  const label = (key: MetricKey) => (key === 'recall' || key === 'f1' ? `${METRIC_SPECS[key].label} of “${pos}”` : METRIC_SPECS[key].label);
+  return TASK_METRICS[task]
+    .map(({ key, primary }) => row(key, primary, label(key), value(test, key), value(m, key)))
+    .filter((x) => Number.isFinite(x.test) && Number.isFinite(x.current));
 }
 
-/** Prediction, label and concept drift together. */
-export function modelDrift(args: { referencePredictions: ColumnStats | null; currentPredictions: ColumnStats; referenceTarget: ColumnStats | null; currentTarget: ColumnStats | null; concept: ConceptMetric[] | null }): ModelDrift {
+/** Prediction, label and concept drift together, with the verdict at `tolerances` (defaults where left out). */
+export function modelDrift(args: { referencePredictions: ColumnStats | null; currentPredictions: ColumnStats; referenceTarget: ColumnStats | null; currentTarget: ColumnStats | null; concept: ConceptMetric[] | null; tolerances?: Tolerances }): ModelDrift {
   const pd = args.referencePredictions ? featureDrift(args.referencePredictions, args.currentPredictions) : { skipped: 'no reference rows' };
   const ld = args.referenceTarget && args.currentTarget ? featureDrift(args.referenceTarget, args.currentTarget) : null;
-  const concept = args.concept;
-  const degraded = concept !== null && concept.some((m) => (m.key === 'recall' || m.key === 'balancedAccuracy' || m.key === 'rocAuc' || m.key === 'rmse' || m.key === 'r2') && m.change < -CONCEPT_DROP);
-  return { prediction: 'skipped' in pd ? null : pd, label: ld && !('skipped' in ld) ? ld : null, concept, degraded };
+  return withTolerances({ prediction: 'skipped' in pd ? null : pd, label: ld && !('skipped' in ld) ? ld : null, concept: args.concept, degraded: false }, args.tolerances ?? {});
 }
 
-/** The model half of the summary: "the model’s recall of “Yes” fell from 0.78 to 0.52; retraining is advised." */
+/** The same model drift judged at other tolerances: new rows, verdict and `degraded`; the measurements stay. */
+export function withTolerances(m: ModelDrift, tolerances: Tolerances): ModelDrift {
+  const verdict = modelVerdict(m, tolerances);
+  const degraded = verdict.checks.some((c) => c.kind === 'metric' && c.primary && !c.passed);
+  return { ...m, degraded, verdict };
+}
+
+/** The verdict stored with a report, or (a report stored before verdicts) the one its measurements give at default tolerances. */
+export function verdictOf(m: ModelDrift): ModelVerdict {
+  return m.verdict ?? modelVerdict(m);
+}
+
+/** The model half of the summary: the verdict's sentence ("Retraining recommended: accuracy fell from 0.720 to 0.620 (tolerance 0.050), …"). */
 export function modelSummary(m: ModelDrift): string {
-  const parts: string[] = [];
-  if (m.prediction) parts.push(m.prediction.drifted ? 'the model’s predictions have shifted' : 'the model’s predictions look like they did on the reference');
-  if (m.label) parts.push(m.label.drifted ? 'the target’s distribution has changed' : 'the target’s distribution is stable');
-  const f = (x: number) => x.toFixed(2);
-  if (m.concept && m.concept.length > 0) {
-    const key = m.concept[0]!;
-    const verb = key.change < 0 ? 'fell' : 'rose';
-    parts.push(`the model’s ${key.label} ${Math.abs(key.change) < 0.005 ? `stayed at ${f(key.current)}` : `${verb} from ${f(key.test)} to ${f(key.current)}`}`);
-  }
-  if (parts.length === 0) return '';
-  const advice = m.degraded
-    ? 'retraining is advised'
-    : m.prediction?.drifted && !m.concept
-      ? 'check its performance once labels for the new data are known'
-      : m.concept
-        ? 'no retraining is needed yet'
-        : 'no action is needed';
-  return `${parts.join('; ')}: ${advice}.`;
+  return verdictOf(m).sentence;
 }

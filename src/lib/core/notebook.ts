@@ -8,6 +8,7 @@ import type { Delimiter } from './types';
 import { normalizeTrainConfig, type TrainConfig } from './train-config';
 import { defaultCompareSettings, normalizeCompareSettings, type CompareSettings } from './compare';
 import { DRIFT_TESTS, type DriftTestName } from './drift-stats';
+import { normalizeTolerances, type Tolerances } from './drift-verdict';
 
 export interface MarkdownConfig {
   text: string;
@@ -53,6 +54,8 @@ export interface DriftCellConfig {
   /** Per column: the test and threshold the user chose. */
   overrides: Record<string, { test?: DriftTestName; threshold?: number }>;
   shareThreshold: number;
+  /** The model checks' tolerances the user changed (drift-verdict.ts); the others keep their defaults. */
+  modelTolerances: Tolerances;
   reportId: string | null;
 }
 
@@ -152,7 +155,7 @@ export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
     kind: 'drift',
     label: 'Drift',
     description: 'Check whether new data still looks like the reference (and the model still holds)',
-    defaults: () => ({ referenceKind: 'dataset', referenceHash: null, modelVersionId: null, currentHash: null, overrides: {}, shareThreshold: 0.5, reportId: null }),
+    defaults: () => ({ referenceKind: 'dataset', referenceHash: null, modelVersionId: null, currentHash: null, overrides: {}, shareThreshold: 0.5, modelTolerances: {}, reportId: null }),
     normalize: (raw) => {
       const o = asObject(raw);
       const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
@@ -173,6 +176,7 @@ export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
         currentHash: str(o.currentHash),
         overrides,
         shareThreshold: share,
+        modelTolerances: normalizeTolerances(o.modelTolerances),
         reportId: str(o.reportId),
       };
     },

@@ -7,8 +7,10 @@
 import { newId } from '../core/ids';
 import { modelFromFiles } from '../core/model-files';
 import { checkSchema, type SchemaFinding } from '../core/schema-check';
-import { driftSummary, type DriftOptions } from '../core/drift';
-import { modelSummary } from '../core/drift-model';
+import type { DriftOptions } from '../core/drift';
+import { withTolerances } from '../core/drift-model';
+import { reportSummary } from '../core/drift-report';
+import type { Tolerances } from '../core/drift-verdict';
 import type { EvaluationSummary } from '../core/training';
 import { getDatasetSource } from '../storage/datasets';
 import { getModelFileBytes } from '../storage/models';
@@ -25,6 +27,8 @@ export interface DriftInputs {
   current: { version: VersionRecord; label: string };
   model: ModelVersionRecord | null;
   options: DriftOptions;
+  /** The model checks' tolerances (the cell's; defaults where left out). */
+  tolerances: Tolerances;
   notebookId: string | null;
 }
 
@@ -87,7 +91,7 @@ export class DriftJob {
         ? inputs.model.inputSchema.map((c) => c.name)
         : (inputs.reference.version?.schema ?? []).map((c) => c.name).filter((n) => inputs.current.version.schema.some((c) => c.name === n));
       const out = await predictWorker().checkDrift({ reference, referenceStats, current, columns, options: inputs.options, model, trainingRowsOnly: inputs.reference.kind === 'model' });
-      const summary = [driftSummary(out.result), out.model ? modelSummary(out.model) : ''].filter((x) => x !== '').join(' Also, ');
+      const modelDrift = out.model ? withTolerances(out.model, inputs.tolerances) : null;
       const report: DriftReportRecord = {
         id: newId(),
         createdAt: Date.now(),
@@ -100,8 +104,8 @@ export class DriftJob {
         options: inputs.options,
         schema: schemaFindings(inputs, targetName),
         result: out.result,
-        model: out.model,
-        summary,
+        model: modelDrift,
+        summary: reportSummary(out.result, modelDrift),
         referenceReused: out.referenceReused,
         ms: out.ms,
       };

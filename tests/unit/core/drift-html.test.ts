@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { columnStats, driftReport, driftSummary, featureDrift, type ColumnStats, type DriftResult, type FeatureDrift } from '../../../src/lib/core/drift';
 import { driftReportHtml, driftReportJson, type DriftReportDocument } from '../../../src/lib/core/drift-html';
 import { modelDrift, modelSummary } from '../../../src/lib/core/drift-model';
+import { reportAtTolerances, reportSummary } from '../../../src/lib/core/drift-report';
 import { escapeHtml, truncate } from '../../../src/lib/core/drift-svg';
 import { decodeColumns } from '../../../src/lib/core/dataset-source';
 import { checkSchema } from '../../../src/lib/core/schema-check';
@@ -51,7 +52,7 @@ function tags(html: string): string[] {
   return html.match(/<[^>]*>/g) ?? [];
 }
 
-const ALLOWED_TAGS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'footer', 'section', 'h1', 'h2', 'h3', 'p', 'dl', 'dt', 'dd', 'code', 'span', 'strong', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'ul', 'li', 'svg', 'g', 'rect', 'line', 'text']);
+const ALLOWED_TAGS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'footer', 'section', 'h1', 'h2', 'h3', 'p', 'dl', 'dt', 'dd', 'code', 'span', 'strong', 'table', 'caption', 'thead', 'tbody', 'tr', 'th', 'td', 'ul', 'li', 'svg', 'g', 'rect', 'line', 'text']);
 
 function expectInert(html: string): void {
   expect(html).not.toMatch(/<script/i);
@@ -121,25 +122,60 @@ describe('drift report export of the heart sample against its new batch', () => 
     expectInert(html);
   });
 
-  it('HTML: the model section, with prediction and label drift rows and the concept metrics', () => {
+  it('HTML: the model section, with its verdict above the model checks, and the prediction and label drift charts', () => {
     const target = (s: ColumnStats[]) => s.find((c) => c.name === 'HeartDisease')!;
     const refPred: ColumnStats = { name: 'prediction', kind: 'numeric', rows: 200, missing: 0, sorted: Float64Array.from({ length: 200 }, (_, i) => i / 200) };
     const curPred: ColumnStats = { name: 'prediction', kind: 'numeric', rows: 200, missing: 0, sorted: Float64Array.from({ length: 200 }, (_, i) => 0.3 + (0.7 * i) / 200) };
     const concept = [
-      { key: 'recall', label: 'recall of “Yes”', test: 0.78, current: 0.52, change: -0.26 },
-      { key: 'rocAuc', label: 'ROC AUC', test: 0.84, current: 0.85, change: 0.01 },
+      { key: 'recall', label: 'recall of “Yes”', test: 0.78, current: 0.52, change: -0.26, primary: true },
+      { key: 'rocAuc', label: 'ROC AUC', test: 0.84, current: 0.85, change: 0.01, primary: true },
     ];
     const model = modelDrift({ referencePredictions: refPred, currentPredictions: curPred, referenceTarget: target(ref.stats), currentTarget: target(cur.stats), concept });
-    const html = driftReportHtml({ ...doc, model, modelLabel: 'heart-mlp v3', modelVersionId: 'c'.repeat(64), summary: `${doc.summary} ${modelSummary(model)}` });
+    expect(model.prediction!.drifted).toBe(true);
+    // The batch's share of “Yes” moved from 9.1% to 12.9%: under the Jensen-Shannon threshold.
+    expect(model.label!.drifted).toBe(false);
+    const report = { ...doc, model, modelLabel: 'heart-mlp v3', modelVersionId: 'c'.repeat(64), summary: reportSummary(doc.result, model) };
+    const html = driftReportHtml(report);
     expect(html).toContain('<h2>The model: heart-mlp v3</h2>');
-    expect(html).toContain('retraining is advised');
-    expect(html).toContain('<th scope="row">prediction drift (prediction)</th>');
-    expect(html).toContain('<th scope="row">label drift (HeartDisease)</th>');
-    expect(html).toContain('<th scope="row">recall of “Yes”</th><td class="n">0.780</td><td class="n">0.520</td><td class="n drifted">-0.260</td>');
-    expect(html).toContain('<td class="n">+0.010</td>');
+    const sentence = 'Retraining recommended: recall of “Yes” fell from 0.780 to 0.520 (tolerance 0.050) and the model’s predictions have drifted.';
+    expect(modelSummary(model)).toBe(sentence);
+    expect(html).toContain(`<h2>The model: heart-mlp v3</h2><p class="verdict drifted">${sentence}</p><table><caption>Model checks</caption>`);
+    expect(report.summary).toBe(`${doc.summary} ${sentence}`);
+    expect(html).toContain(
+      '<tr class="drift"><th scope="row">recall of “Yes”</th><td>yes</td><td class="n">0.780</td><td class="n">0.520</td><td class="n">−0.260</td><td class="n">fall ≤ 0.050</td><td><strong class="drifted">fail</strong></td></tr>',
+    );
+    expect(html).toContain('<tr><th scope="row">ROC AUC</th><td>yes</td><td class="n">0.840</td><td class="n">0.850</td><td class="n">+0.010</td><td class="n">fall ≤ 0.020</td><td><span class="ok">pass</span></td></tr>');
+    expect(html).toMatch(/<tr class="drift"><th scope="row">prediction drift<\/th><td>yes<\/td><td class="n">—<\/td><td class="n">K-S p_value [\d.]+e-\d+<\/td><td class="n">—<\/td><td class="n">drift when ≤ 0\.050<\/td><td><strong class="drifted">fail<\/strong><\/td><\/tr>/);
+    expect(html).toContain('<th scope="row">label drift (HeartDisease)</th><td>no</td><td class="n">—</td><td class="n">Jensen-Shannon distance ');
+    expect(html).toContain('<td class="n">drift when ≥ 0.100</td>');
+    // The charts of prediction and label drift stay, under the checks.
+    expect(html).toContain('<h3>Prediction and label drift</h3>');
     expect(html.match(/<svg\b/g)?.length).toBe(result.features.length + 2);
     expectOffline(html);
     expectInert(html);
+
+    // A report stored before verdicts (no `verdict`, metrics without `primary`) still shows its checks, at the defaults.
+    const { verdict: _verdict, ...old } = model;
+    const oldConcept = concept.map(({ primary: _p, ...m }) => m);
+    const oldHtml = driftReportHtml({ ...report, model: { ...old, concept: oldConcept }, summary: 'an old summary' });
+    expect(oldHtml).toContain(`<p class="verdict drifted">${sentence}</p><table><caption>Model checks</caption>`);
+    expect(oldHtml).toContain('<p class="summary">an old summary</p>');
+
+    // The cell's tolerances, changed after the check: rows, verdict and summary follow; the numbers stay.
+    const lenient = reportAtTolerances(report, { recall: 0.3 });
+    const lenientSentence = 'Retraining recommended: the model’s predictions have drifted.';
+    expect(lenient.summary).toBe(`${doc.summary} ${lenientSentence}`);
+    const lenientHtml = driftReportHtml(lenient);
+    expect(lenientHtml).toContain('<td class="n">−0.260</td><td class="n">fall ≤ 0.300</td><td><span class="ok">pass</span></td>');
+    const back = JSON.parse(driftReportJson(lenient));
+    expect(back.model.verdict.tolerances.recall).toBe(0.3);
+    expect(back.model.verdict.level).toBe('retrain');
+    expect(back.model.verdict.checks.map((c: { key: string; passed: boolean }) => [c.key, c.passed])).toEqual([
+      ['recall', true],
+      ['rocAuc', true],
+      ['prediction', false],
+      ['label', true],
+    ]);
   });
 
   it('JSON: pretty-printed under its header, every field, the same features', () => {
