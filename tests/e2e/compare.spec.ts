@@ -14,7 +14,7 @@ test('select runs on the Runs page: only the differing setting is listed, with o
   await nb.goto();
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
   await train.getByLabel('Backend').selectOption('cpu');
-  await train.getByLabel('Epochs', { exact: true }).fill('4');
+  await nb.miniBatch(train, 4);
   await train.getByLabel('Early stopping').uncheck();
   await nb.sweep(train, 'Learning rate', '0.003, 0.1', 2);
 
@@ -127,8 +127,7 @@ test('Cancel sweep stops the running run and starts no more', async ({ page }) =
   await nb.goto();
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
   await train.getByLabel('Backend').selectOption('cpu');
-  await train.getByLabel('Epochs', { exact: true }).fill('1000');
-  await train.getByLabel('Batch size', { exact: true }).fill('4');
+  await nb.miniBatch(train, 1000, 4);
   await train.getByLabel('Early stopping').uncheck();
   await train.getByText('Sweep and compare strategies').click();
   await train.getByLabel('Values of Learning rate').fill('0.001, 0.01, 0.1');

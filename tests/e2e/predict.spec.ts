@@ -28,7 +28,7 @@ test('predict a new CSV with a model version: schema checked first, preview, a d
   await nb.goto();
   const train = await nb.trainCellOn({ name: 'heart-small.csv', mimeType: 'text/csv', buffer: Buffer.from(heart.join('\n') + '\n') });
   await train.getByLabel('Backend').selectOption('cpu');
-  await train.getByLabel('Epochs', { exact: true }).fill('3');
+  await nb.miniBatch(train, 3);
   await nb.train(train);
 
   const cell = await nb.addCell('Predict');
@@ -44,7 +44,7 @@ test('predict a new CSV with a model version: schema checked first, preview, a d
   // Without the target the file still predicts; the unseen Race value is flagged as a warning.
   await expect(cell.locator('[data-kind="unseen-categories"]')).toContainText('Race');
   await cell.getByRole('button', { name: 'Predict 600 rows' }).click();
-  await expect(cell.getByTestId('prediction-summary')).toContainText(/^Predicted 600 rows at threshold 0\.5: No [\d,]+ · Yes [\d,]+\./);
+  await expect(cell.getByTestId('prediction-summary')).toContainText(/^Predicted 600 rows at threshold 0\.500: No [\d,]+ · Yes [\d,]+\./);
   const preview = cell.getByRole('table', { name: /^Predictions preview/ });
   const header = await preview.getByRole('row').first().getByRole('columnheader').allInnerTexts();
   expect(header.slice(-3)).toEqual(['predicted_HeartDisease', 'probability_No', 'probability_Yes']);

@@ -8,7 +8,7 @@ test('after a reload, runs and model versions are listed with their lineage, fil
   await nb.goto();
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
   await train.getByLabel('Backend').selectOption('cpu');
-  await train.getByLabel('Epochs', { exact: true }).fill('3');
+  await nb.miniBatch(train, 3);
   await train.getByLabel('Model name').fill('heart-risk');
   await nb.train(train);
   await nb.train(train);
@@ -72,7 +72,7 @@ test('Reproduce re-runs the identical config and shows the same metrics', async 
   await train.getByLabel('Model', { exact: true }).selectOption('mlp');
   await train.getByLabel('Hidden layers (units, comma-separated)', { exact: true }).fill('16, 8');
   await train.getByLabel('Dropout').fill('0.2');
-  await train.getByLabel('Epochs', { exact: true }).fill('4');
+  await nb.miniBatch(train, 4);
   await nb.train(train);
   const auc = await nb.metric(train, 'ROC AUC');
   await train.getByRole('button', { name: /^Open run / }).click();

@@ -23,8 +23,10 @@ test('train on the sample dataset with the default settings: test metrics, curve
   // 8.6% positives: the metrics that stay honest under imbalance come first.
   await expect(train.getByRole('table', { name: 'Test metrics' }).getByRole('row').nth(1)).toContainText('Balanced accuracy');
   await expect(train.getByRole('table', { name: 'Classification report' }).getByRole('row', { name: /^Yes/ })).toBeVisible();
-  await expect(train.getByRole('img', { name: /^Loss per epoch: train loss [\d.]+, validation loss [\d.]+ at epoch \d+/ })).toBeVisible();
-  await expect(train.getByRole('img', { name: /^ROC AUC per epoch: / })).toBeVisible();
+  // The default linear model is fitted to convergence: its curves are per solver iteration, and it says it converged.
+  await expect(train.getByRole('img', { name: /^Loss per iteration: train loss [\d.]+, validation loss [\d.]+ at iteration \d+/ })).toBeVisible();
+  await expect(train.getByRole('img', { name: /^ROC AUC per iteration: / })).toBeVisible();
+  await expect(train.getByTestId('solver-line')).toContainText(/^Converged: Newton’s method, \d+ iterations/);
   // The test split's ROC curve carries the same AUC as the metrics table, to 3 decimals.
   const roc = train.getByRole('img', { name: /^ROC curve: Yes AUC [\d.]+\.$/ });
   const curveAuc = Number((await roc.getAttribute('aria-label'))!.match(/AUC ([\d.]+)\.$/)![1]);
@@ -45,7 +47,7 @@ test('force the webgpu backend on a small dataset: the run records webgpu and it
   await nb.goto();
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
   await train.getByLabel('Backend').selectOption('webgpu');
-  await train.getByLabel('Epochs', { exact: true }).fill('3');
+  await nb.miniBatch(train, 3);
   await nb.train(train);
   await expect(train.getByTestId('backend-used')).toHaveText('webgpu');
   await expect(train.getByTestId('backend')).toContainText('webgpu, as chosen');
@@ -70,6 +72,7 @@ test('settings out of range are named before training, and nothing is stored', a
   const nb = new NotebookPage(page);
   await nb.goto();
   const train = await nb.trainCellOn(fixture('heart-small.csv'));
+  await train.getByLabel('Solver', { exact: true }).selectOption('minibatch');
   await train.getByLabel('Learning rate', { exact: true }).fill('0');
   await expect(train.getByRole('alert')).toContainText('Learning rate must be more than 0.');
   await expect(train.getByRole('button', { name: 'Train model' })).toBeDisabled();
@@ -92,7 +95,7 @@ test('class weights and a tuned threshold: the rebalancing and the threshold aga
   await expect(train.getByTestId('imbalance-note')).toHaveText(/^Balanced class weights: 'No' rows weigh 0\.\d\d, 'Yes' rows weigh \d+\.\d\d\.$/);
   const table = train.getByRole('table', { name: /^Decision threshold: Threshold [\d.e-]+ maximizes F1 on the validation split/ });
   await expect(table.getByRole('row')).toHaveCount(3);
-  await expect(table.getByRole('row').nth(1)).toContainText('0.5 (default)');
+  await expect(table.getByRole('row').nth(1)).toContainText('0.500 (default)');
   await expect(table.getByRole('row').nth(2)).toContainText('(chosen)');
   // The chosen threshold is stored with the model version (in its hashed metrics.json) and shown there.
   const chosen = (await table.getByRole('row').nth(2).getByRole('rowheader').innerText()).replace(' (chosen)', '');

@@ -209,7 +209,7 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     max: 1,
     step: 0.0001,
     defaultValue: 0,
-    help: 'Added to the mean loss as l2 × sum of squared weights (0 with the full-batch solver: ordinary least squares).',
+    help: 'Added to the mean loss as l2 × the sum of squared weights; 0 is no penalty (ordinary least squares for a full-batch regression).',
     when: (c) => !(isExact(c) && c.task !== 'regression'),
   },
   { key: 'maxIter', kind: 'number', label: 'Max iterations', group: 'optimization', integer: true, min: 1, max: 1000, step: 1, defaultValue: 100, when: isExact },

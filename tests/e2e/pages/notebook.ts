@@ -104,11 +104,23 @@ export class NotebookPage {
     await expect(cell.getByTestId('run-status')).toHaveText(status, { timeout });
   }
 
+  /**
+   * Switches a train cell to mini-batch training with a fixed number of epochs (and batch
+   * size): the linear model's default is the full-batch solver, and the default budget is
+   * chosen from the data.
+   */
+  async miniBatch(cell: Locator, epochs: number, batchSize?: number): Promise<void> {
+    const solver = cell.getByLabel('Solver', { exact: true });
+    if (await solver.isVisible()) await solver.selectOption('minibatch');
+    await cell.getByLabel('Choose batch size and epochs from the data').uncheck();
+    await cell.getByLabel('Epochs', { exact: true }).fill(String(epochs));
+    if (batchSize !== undefined) await cell.getByLabel('Batch size', { exact: true }).fill(String(batchSize));
+  }
+
   /** Starts a run long enough to interrupt (cpu, 1,000 epochs of batch 4) and waits until it trains. */
   async startLongRun(cell: Locator): Promise<void> {
     await cell.getByLabel('Backend').selectOption('cpu');
-    await cell.getByLabel('Epochs', { exact: true }).fill('1000');
-    await cell.getByLabel('Batch size', { exact: true }).fill('4');
+    await this.miniBatch(cell, 1000, 4);
     await cell.getByLabel('Early stopping').uncheck();
     await cell.getByRole('button', { name: 'Train model' }).click();
     await expect(cell.getByRole('progressbar', { name: 'Training progress' })).toHaveAttribute('aria-valuetext', /Epoch \d+ of 1000/);
@@ -277,4 +289,15 @@ export class NotebookPage {
         }),
     );
   }
+}
+
+/** The counts of a confusion matrix table (rows: true class, columns: predicted), read from "12 (10.0%)" cells. */
+export async function confusionCounts(table: Locator): Promise<number[][]> {
+  const out: number[][] = [];
+  for (const row of await table.locator('tbody tr').all()) {
+    // The last cell is the row's total, not a count of the matrix.
+    const cells = (await row.getByRole('cell').allInnerTexts()).slice(0, -1);
+    out.push(cells.map((t) => Number(/^[\d,]+/.exec(t.trim())![0].replace(/,/g, ''))));
+  }
+  return out;
 }
