@@ -3,8 +3,8 @@
  * `npm run bench`: every benchmark, one after the other, each in its own
  * Node process (each builds what it serves and starts its own preview server).
  *
- *   node tests/bench/run.mjs                 import, then training, then compare, then drift
- *   node tests/bench/run.mjs --only train    one of them (import | train | compare | drift)
+ *   node tests/bench/run.mjs                 import, then training, then compare, then drift, then converge
+ *   node tests/bench/run.mjs --only train    one of them (import | train | compare | drift | converge)
  *   node tests/bench/run.mjs --no-build      reuse the last builds
  *
  * compare seeds 1,000 synthetic runs and times the runs table and the
@@ -14,6 +14,10 @@
  * drift cell (fresh, then with the reference's statistics reused), and times
  * the bundle export and import of a 2 x 64 MLP (tests/bench/drift.mjs).
  *
+ * converge fits the default logistic regression to convergence (wasm and
+ * webgpu) against the solved optimum and the former 10-epoch mini-batch
+ * default, and trains a default MLP to early stopping (tests/bench/converge.mjs).
+ *
  * Benchmarks print figures and ratios and never fail on time; this exits
  * non-zero only when a benchmark could not run at all.
  */
@@ -22,7 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHES = ['import', 'train', 'compare', 'drift'];
+const BENCHES = ['import', 'train', 'compare', 'drift', 'converge'];
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');

@@ -9,7 +9,7 @@
  *    [64, 64]: one warm epoch of our loop against Keras-style `model.fit`
  *    (same layers, Adam 0.01, batch 512, shuffle), epoch 2 of 2 each;
  *  - what `auto` picks, against the fastest epoch measured;
- *  - the test ROC AUC of a default logistic-regression run (runTraining) on
+ *  - the test ROC AUC of a mini-batch logistic-regression run (runTraining, 10 epochs of batch 512) on
  *    the fastest backend, against the generator's Bayes AUC.
  * Prints figures and ratios and writes .bench/train.json; never fails on time.
  * `--no-build` reuses the last build of the bench app.
@@ -156,7 +156,7 @@ if (!q) lines.push('  quality: not run (no backend could train the linear model)
 else if (q.testAuc === null) lines.push(`  quality: logistic regression on ${q.backend} ${q.status}: ${q.message}`);
 else {
   lines.push(
-    `  logistic regression, runTraining defaults on ${q.backend} (up to 10 epochs, early stopping on val loss): ${q.epochs} epochs, best ${q.bestEpoch}${q.stoppedEarly ? ', stopped early' : ''}, ${ms(q.durationMs)}`,
+    `  logistic regression, runTraining mini-batch on ${q.backend} (up to 10 epochs of batch 512, early stopping on val loss, patience 3): ${q.epochs} epochs, best ${q.bestEpoch}${q.stoppedEarly ? ', stopped early' : ''}, ${ms(q.durationMs)}`,
     `    test ROC AUC ${q.testAuc.toFixed(4)}  vs Bayes AUC of the true p(x) ${reference.bayesAuc.toFixed(4)}: gap (Bayes - test) ${gap.toFixed(4)}  (goal within 0.01: ${Math.abs(gap) <= 0.01 ? 'met' : 'NOT met'})`,
   );
 }
