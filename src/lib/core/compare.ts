@@ -9,7 +9,7 @@ import type { EpochRecord, EvaluationSummary, MainMetric, RunStatus } from './tr
 import { HEADLINE_LABELS, LOWER_IS_BETTER, bestIndex, sweepMetrics } from './run-results';
 import { MINORITY_WARNING_SHARE } from './imbalance';
 import { CLASS_COLORS, formatMetric, type Series } from './charts-training';
-import type { ClassCurves } from './metrics-classification';
+import { MAX_MATRIX_CLASSES, type ClassCurves } from './metrics-classification';
 
 const GUIDE_COLOR = '#8a8f98';
 
@@ -67,7 +67,7 @@ export function formatParam(v: ParamValue | undefined): string {
 
 /**
  * The metrics a run is compared by: the headline ones, G-mean, the minority
- * class's recall and F1, each class's recall (`recall:<label>`) and the
+ * class's recall and F1, each class's recall (`recall:<label>`, up to MAX_MATRIX_CLASSES classes) and the
  * decision threshold used on test.
  */
 export function runMetrics(e: EvaluationSummary | null): Record<string, number> {
@@ -75,7 +75,8 @@ export function runMetrics(e: EvaluationSummary | null): Record<string, number> 
   const out = sweepMetrics(e);
   if (e.task !== 'regression') {
     out.gMean = e.gMean;
-    for (const r of e.report.perClass) out[`recall:${r.label}`] = r.recall;
+    // Per-class recall is a row per class: past the confusion matrix's limit the run page's report has them.
+    if (e.report.perClass.length <= MAX_MATRIX_CLASSES) for (const r of e.report.perClass) out[`recall:${r.label}`] = r.recall;
     if (e.threshold !== null) out.threshold = e.threshold;
   }
   return out;

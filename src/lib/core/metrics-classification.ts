@@ -20,6 +20,18 @@ import {
 /** sklearn's historical `log_loss` clip: probabilities are kept in [eps, 1 - eps]. */
 export const LOG_LOSS_EPS = 1e-15;
 
+/**
+ * A multiclass evaluation keeps the one-vs-rest curve points of at most this
+ * many classes (those with the most test rows); every class's AUC and average
+ * precision still count in the macro means. Stored, cloned and drawn, the
+ * curves of hundreds of classes held the page for seconds and told nothing.
+ */
+export const MAX_CURVE_CLASSES = 20;
+/** The confusion matrix is laid out as a table for at most this many classes (a 1,000 x 1,000 one froze the page for a minute). */
+export const MAX_MATRIX_CLASSES = 20;
+/** Classes named in one note before "and N more". */
+const MAX_NAMED_IN_NOTE = 10;
+
 export interface ReportRow {
   label: string;
   precision: number;
@@ -288,7 +300,9 @@ export function classificationMetrics(
   );
   const absent = report.perClass.filter((r) => r.support === 0).map((r) => `“${r.label}”`);
   if (absent.length > 0) {
-    notes.push(`No row of ${absent.join(', ')} in the test split: balanced accuracy, G-mean and the AUC average leave it out.`);
+    const more = absent.length - MAX_NAMED_IN_NOTE;
+    const named = more > 0 ? `${absent.slice(0, MAX_NAMED_IN_NOTE).join(', ')} and ${more} more classes` : absent.join(', ');
+    notes.push(`No row of ${named} in the test split: balanced accuracy, G-mean and the AUC average leave it out.`);
   }
 
   let minorityClass: string | null = null;
@@ -300,12 +314,24 @@ export function classificationMetrics(
     minorityF1 = minority.f1;
   }
 
-  const curves = binary
+  let curves = binary
     ? [classCurves(yTrue, proba, k, 1, classNames[1]!, maxPoints)]
     : classNames.map((label, c) => classCurves(yTrue, proba, k, c, label, maxPoints));
   const rocAuc = binary ? curves[0]!.rocAuc : finiteMean(curves.map((c) => c.rocAuc));
   const averagePrecision = binary ? curves[0]!.averagePrecision : finiteMean(curves.map((c) => c.averagePrecision));
-  for (const c of curves) if (c.note) notes.push(c.note);
+  if (k <= MAX_CURVE_CLASSES) {
+    for (const c of curves) if (c.note) notes.push(c.note);
+  } else {
+    // Many classes: one note instead of one per class (absent classes are already named above).
+    const kept = new Set(
+      curves
+        .map((_, i) => i)
+        .sort((a, b) => curves[b]!.positives - curves[a]!.positives || a - b)
+        .slice(0, MAX_CURVE_CLASSES),
+    );
+    curves = curves.map((c, i) => (kept.has(i) ? c : { ...c, roc: null, pr: null }));
+    notes.push(`${k} classes: the ROC and precision-recall curves of the ${MAX_CURVE_CLASSES} with the most test rows are kept; every class’s AUC and average precision count in the macro means.`);
+  }
 
   return {
     task: binary ? 'binary' : 'multiclass',

@@ -536,7 +536,8 @@ export function configForDataset(datasetHash: string, columns: readonly ColumnFa
 /** The config after the user picks another target: task re-inferred, the new target taken out of the features and the old one put back. */
 export function withTarget(config: TrainConfig, columns: readonly ColumnFacts[], target: string): TrainConfig {
   const chosen = columns.find((c) => c.schema.name === target);
-  if (!chosen) return config;
+  // Picking the current target again changes nothing (it must not come back as a feature).
+  if (!chosen || target === config.target) return config;
   const old = columns.find((c) => c.schema.name === config.target);
   const features = config.features.filter((f) => f !== target);
   if (old && !isIdentifier(old) && !features.includes(old.schema.name)) features.push(old.schema.name);

@@ -126,8 +126,8 @@ export interface SolverReport {
  * compared by these numbers; the curves are read only for the runs drawn.
  */
 export type EvaluationSummary =
-  | ({ task: 'binary' | 'multiclass' } & Omit<ClassificationMetrics, 'task' | 'curves'>)
-  | ({ task: 'regression' } & Omit<RegressionMetrics, 'residuals'>);
+  | ({ task: 'binary' | 'multiclass'; baseline?: Baseline } & Omit<ClassificationMetrics, 'task' | 'curves'>)
+  | ({ task: 'regression'; baseline?: Baseline } & Omit<RegressionMetrics, 'residuals'>);
 
 /** What `summarizeEvaluation` takes out of an evaluation. */
 export interface EvaluationCurves {

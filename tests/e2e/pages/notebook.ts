@@ -162,11 +162,11 @@ export class NotebookPage {
     return readFileSync((await download.path())!, 'utf8');
   }
 
-  /** A value from a cell's "Test metrics" table. */
+  /** The model's value from a cell's "Test metrics" table (a "Baseline: …" column may follow it). */
   async metric(scope: Locator, name: string): Promise<number> {
     const table = scope.getByRole('table', { name: 'Test metrics' });
-    const row = table.getByRole('row', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} [\\d.,-]+$`) });
-    return Number((await row.getByRole('cell').last().innerText()).replace(/,/g, ''));
+    const row = table.getByRole('row', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} [\\d.,-]+( \\S+)?$`) });
+    return Number((await row.getByRole('cell').first().innerText()).replace(/,/g, ''));
   }
 
   rowCount(cell: Locator): Locator {

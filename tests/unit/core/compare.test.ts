@@ -26,6 +26,8 @@ import {
 import { defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
 import { classificationMetrics } from '../../../src/lib/core/metrics-classification';
 import type { Evaluation } from '../../../src/lib/core/training';
+import { classificationBaseline } from '../../../src/lib/core/baseline';
+import { baselineComparison } from '../../../src/lib/core/baseline-compare';
 
 const HASH = 'a'.repeat(64);
 
@@ -224,5 +226,62 @@ describe('settings', () => {
     expect(s.columns).toBeNull();
     const rows = [run('a'), run('b', { imbalance: 'smote', learningRate: 0.1 })].map(toRow);
     expect(defaultColumns(rows)).toEqual(['param:imbalance', 'param:learningRate', 'metric:balancedAccuracy', 'metric:minorityRecall', 'metric:minorityF1', 'metric:averagePrecision']);
+  });
+});
+
+describe('against the learned-nothing baseline', () => {
+  // Training split of 80 "No" and 20 "Yes": the baseline always answers "No" with p(Yes) = 0.2.
+  const trainLabels = [...Array<number>(80).fill(0), ...Array<number>(20).fill(1)];
+  const testLabels = [...Array<number>(90).fill(0), ...Array<number>(10).fill(1)];
+  const withBaseline = (found: number, train = trainLabels, threshold = 0.5): Evaluation => ({ ...evaluation(found), baseline: classificationBaseline(train, testLabels, ['No', 'Yes'], threshold) });
+
+  it('one baseline column for runs on the same split, and each run’s difference from it', () => {
+    const rows = [run('a', {}, { evaluation: withBaseline(5) }), run('b', { imbalance: 'smote' }, { evaluation: withBaseline(8) })].map(toRow);
+    const cmp = baselineComparison(rows)!;
+    expect(cmp.shared).toBe(true);
+    expect(cmp.labels).toEqual(['always “No”', 'always “No”']);
+    // The order of the metrics table, keeping only what a baseline has (no G-mean, no per-class recall).
+    expect(cmp.rows.map((r) => r.key)).toEqual(metricKeys(rows).filter((k) => ['balancedAccuracy', 'minorityRecall', 'minorityF1', 'averagePrecision', 'rocAuc', 'accuracy', 'logLoss'].includes(k)));
+    const ba = cmp.rows.find((r) => r.key === 'balancedAccuracy')!;
+    expect(ba.baseline).toEqual([0.5, 0.5]);
+    // 5 of the 90 "No" rows are flagged; the model finds 5 (then 8) of the 10 "Yes".
+    expect(ba.lift[0]).toBeCloseTo((85 / 90 + 0.5) / 2 - 0.5, 12);
+    expect(ba.lift[1]).toBeCloseTo((85 / 90 + 0.8) / 2 - 0.5, 12);
+    expect(ba.better).toEqual([true, true]);
+    const acc = cmp.rows.find((r) => r.key === 'accuracy')!;
+    expect(acc.baseline[0]).toBeCloseTo(0.9, 12);
+    expect(acc.lift[0]).toBeCloseTo((85 + 5) / 100 - 0.9, 12);
+    const logLoss = cmp.rows.find((r) => r.key === 'logLoss')!;
+    const priorLoss = -(90 * Math.log(0.8) + 10 * Math.log(0.2)) / 100;
+    expect(logLoss.baseline[1]).toBeCloseTo(priorLoss, 12);
+    expect(logLoss.lift[1]).toBeCloseTo(rows[1]!.metrics.logLoss! - priorLoss, 12);
+    expect(logLoss.better[1]).toBe(logLoss.lift[1]! < 0);
+    expect(cmp.beats).toEqual([true, true]);
+  });
+
+  it('a run that finds no “Yes” does not beat the baseline on balanced accuracy', () => {
+    const cmp = baselineComparison([toRow(run('blind', {}, { evaluation: withBaseline(0) }))])!;
+    const ba = cmp.rows.find((r) => r.key === 'balancedAccuracy')!;
+    expect(ba.lift[0]).toBeCloseTo(85 / 90 / 2 - 0.5, 12);
+    expect(ba.better).toEqual([false]);
+    expect(cmp.beats).toEqual([false]);
+  });
+
+  it('runs with different baselines each show their own; a run stored before baselines shows none', () => {
+    // A tuned threshold of 0.15 under the prior 0.2: that baseline always answers "Yes".
+    const rows = [run('a', {}, { evaluation: withBaseline(5) }), run('b', {}, { evaluation: withBaseline(5, trainLabels, 0.15) }), run('old')].map(toRow);
+    const cmp = baselineComparison(rows)!;
+    expect(cmp.shared).toBe(false);
+    expect(cmp.labels).toEqual(['always “No”', 'always “Yes”', null]);
+    const acc = cmp.rows.find((r) => r.key === 'accuracy')!;
+    expect(acc.baseline[0]).toBeCloseTo(0.9, 12);
+    expect(acc.baseline[1]).toBeCloseTo(0.1, 12);
+    expect(acc.baseline[2]).toBeNaN();
+    expect(acc.lift[2]).toBeNull();
+    expect(cmp.beats[2]).toBeNull();
+  });
+
+  it('no run with a baseline: nothing to show', () => {
+    expect(baselineComparison([toRow(run('old'))])).toBeNull();
   });
 });
