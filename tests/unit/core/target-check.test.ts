@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CLASSES, MAX_NAMED, MIN_ROWS_PER_CLASS, checkTarget, targetFacts, type TargetFacts } from '../../../src/lib/core/target-check';
 import { profileColumn } from '../../../src/lib/core/profile';
-import { configForDataset, withTarget, type ColumnFacts } from '../../../src/lib/core/train-config';
+import { configForDataset, withTarget, type ColumnFacts } from '../../../src/lib/core/train-columns';
 import { MAX_CURVE_CLASSES, classificationMetrics } from '../../../src/lib/core/metrics-classification';
 import { runMetrics } from '../../../src/lib/core/compare';
 import type { ColumnData, ColumnSchema, ColumnType } from '../../../src/lib/core/types';

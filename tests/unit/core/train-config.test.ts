@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  TRAIN_FIELDS,
-  defaultFeatures,
-  defaultTrainConfig,
-  fieldApplies,
-  inferTask,
-  normalizeTrainConfig,
-  parseUnits,
-  validateTrainConfig,
-  type TrainConfig,
-} from '../../../src/lib/core/train-config';
+import { TRAIN_FIELDS, defaultTrainConfig, fieldApplies, normalizeTrainConfig, parseUnits, validateTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
+import { defaultFeatures, inferTask } from '../../../src/lib/core/train-columns';
 import type { ColumnSchema, ColumnType } from '../../../src/lib/core/types';
 
 function col(name: string, type: ColumnType, index = 0): ColumnSchema {
