@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { solveLinear, type SolverOptions, type SolverResult } from '../../../src/lib/ml/solver';
 import { Rng } from '../../../src/lib/core/random';
+import { gaussSolve } from '../../support/reference-fit';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -24,28 +25,6 @@ function features(n: number, d: number, seed: number): Float32Array {
 
 /** Row i with the intercept's 1 appended. */
 const row = (x: Float32Array, d: number, i: number) => [...x.subarray(i * d, i * d + d), 1];
-
-/** Solves A x = b by Gaussian elimination with partial pivoting. */
-function gaussSolve(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((r, i) => [...r, b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    for (let r = c + 1; r < n; r++) {
-      const f = m[r]![c]! / m[c]![c]!;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = m[r]![n]!;
-    for (let k = r + 1; k < n; k++) s -= m[r]![k]! * x[k]!;
-    x[r] = s / m[r]![r]!;
-  }
-  return x;
-}
 
 /** Ridge in mean form, (1/S) Σ s (y − xθ)² + l2 ||w||², by its normal equations: [w..., b] and the objective there. */
 function ridgeReference(x: Float32Array, y: number[], d: number, l2: number, s: number[]): { theta: number[]; loss: number } {
