@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { axpy, centreRows, cholesky, choleskySolve, dot, lbfgsDirection, maxAbs, rememberPair, solveCholesky, type CorrectionPair } from '../../../src/lib/core/linalg';
 import { Rng } from '../../../src/lib/core/random';
+import { gaussSolve } from '../../support/reference-fit';
 
 /** A x for a row-major n x n A. */
 const times = (a: Float64Array, x: ArrayLike<number>, n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, k) => a[i * n + k]! * x[k]!).reduce((s, v) => s + v, 0));
@@ -19,22 +20,9 @@ function gram(n: number, r: number, seed: number, shift = 0): Float64Array {
   return a;
 }
 
-/** Gaussian elimination with partial pivoting. */
-function gauss(a: Float64Array, b: number[], n: number): number[] {
-  const m = Array.from({ length: n }, (_, i) => [...a.subarray(i * n, i * n + n), b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    for (let r = c + 1; r < n; r++) {
-      const f = m[r]![c]! / m[c]![c]!;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) x[r] = (m[r]![n]! - x.reduce((s, v, k) => s + (k > r ? m[r]![k]! * v : 0), 0)) / m[r]![r]!;
-  return x;
-}
+/** Gaussian elimination (the reference fits' own) on a row-major n x n A. */
+const gauss = (a: Float64Array, b: number[], n: number): number[] =>
+  gaussSolve(Array.from({ length: n }, (_, i) => [...a.subarray(i * n, i * n + n)]), b);
 
 describe('cholesky', () => {
   it('factorizes a positive definite matrix exactly: L is lower triangular and L Lᵀ = A, no jitter', () => {
