@@ -18,6 +18,7 @@ import type {
   RunDetailsRecord,
   RunRecord,
   RunSummaryRecord,
+  SettingRecord,
   VersionRecord,
 } from './records';
 import { summarizeEvaluation } from '../core/training';
@@ -36,6 +37,7 @@ export class LabbookDB extends Dexie {
   aliasEvents!: EntityTable<AliasEventRecord, 'id'>;
   predictions!: EntityTable<PredictionRecord, 'id'>;
   driftReports!: EntityTable<DriftReportRecord, 'id'>;
+  settings!: EntityTable<SettingRecord, 'key'>;
 
   constructor(name = 'labbook') {
     super(name);
@@ -69,6 +71,9 @@ export class LabbookDB extends Dexie {
     this.version(5).stores({ modelExtras: '[versionId+path], versionId' });
     // Drift reports: a new table only.
     this.version(6).stores({ driftReports: 'id, currentHash, modelVersionId, createdAt' });
+    // App settings (backup folder, last backup): a new table only. Notebooks gain `rev` and
+    // `editedAt`, unindexed fields that older records simply lack.
+    this.version(7).stores({ settings: 'key' });
   }
 }
 

@@ -38,6 +38,24 @@ export interface NotebookRecord {
   cells: Cell[];
   createdAt: number;
   updatedAt: number;
+  /**
+   * Grows by one on every write. A tab saves only over the revision it last read;
+   * otherwise it merges (core/notebook-merge.ts). Absent in notebooks stored before
+   * revisions existed (read as 0).
+   */
+  rev?: number;
+  /** When each cell's config last changed (by cell id): the later edit of a cell wins a merge. */
+  editedAt?: Record<string, number>;
+}
+
+/**
+ * Small app settings kept in the database (values structured-cloned, so a folder
+ * handle from the File System Access API can be kept): the automatic backup folder,
+ * when the last backup was made.
+ */
+export interface SettingRecord {
+  key: string;
+  value: unknown;
 }
 
 export interface DatasetRecord {
