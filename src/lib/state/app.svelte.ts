@@ -6,9 +6,14 @@ import { getContext, setContext } from 'svelte';
 import * as notebooksRepo from '../storage/notebooks';
 import * as datasetsRepo from '../storage/datasets';
 import { requestPersistence, storageInfo, type StorageInfo } from '../storage/quota';
+import { watch } from '../storage/live';
+import { clearUnsaved, holdTabLock, leftBehind } from '../storage/journal';
+import { onDatabaseLost, type LostReason } from '../storage/db';
+import { aliveRunIds } from './training.svelte';
 import type { NotebookRecord, VersionRecord } from '../storage/records';
 import type { DatasetWithVersions } from '../storage/datasets';
 import type { ColumnType } from '../core/types';
+import type { CellConfigs, CellKind } from '../core/notebook';
 import { NotebookState } from './notebook.svelte';
 import { ImportJob } from './imports.svelte';
 import { RecordsState } from './records.svelte';
@@ -36,6 +41,10 @@ export class AppState {
   storage = $state.raw<StorageInfo>({ usage: null, quota: null, persisted: null });
   ready = $state(false);
   message = $state<string | null>(null);
+  /** Set when this tab lost its database (deleted or upgraded in another tab, cleared by the browser). */
+  lost = $state<LostReason | null>(null);
+  #stopWatching: (() => void)[] = [];
+  #unwatchNotebook: (() => void) | null = null;
   /** The Runs page's filter, sort, selection and chart choices (kept while the tab is open). */
   runsView = $state.raw<CompareSettings>(defaultCompareSettings());
   // A cache of job objects (each holds its own rune state); templates never read the map itself.
@@ -53,6 +62,7 @@ export class AppState {
   });
 
   async init(): Promise<void> {
+    holdTabLock();
     // Runs load alongside but are not waited for: with a thousand stored runs the notebook
     // opens first and the runs list fills in a moment later.
     const records = this.records.init().then(() => warmRows(this.records.runs), (err: unknown) => {
@@ -66,10 +76,46 @@ export class AppState {
     const last = globalThis.localStorage?.getItem(LAST_NOTEBOOK_KEY);
     const open = this.notebooks.find((n) => n.id === last) ?? this.notebooks[0];
     if (open) await this.openNotebook(open.id);
+    this.#watch();
     this.ready = true;
     // Ask once, quietly: browsers grant it to sites the user engages with.
     if (this.storage.persisted === false) void this.persist(false);
     await records;
+  }
+
+  /**
+   * Keeps this tab in step with the others: notebook names, datasets and storage figures
+   * follow every change, wherever it was made; losing the database stops all saving.
+   */
+  #watch(): void {
+    let storageTimer: ReturnType<typeof setTimeout> | null = null;
+    const storageSoon = () => {
+      if (storageTimer) clearTimeout(storageTimer);
+      storageTimer = setTimeout(() => void this.refreshStorage(), 500);
+    };
+    this.#stopWatching = [
+      watch(notebooksRepo.listNotebooks, (list) => {
+        this.notebooks = list;
+        const open = this.notebook;
+        if (open && !list.some((n) => n.id === open.id)) open.stored = false;
+      }),
+      watch(datasetsRepo.listDatasets, (list) => {
+        this.datasets = list;
+        storageSoon();
+      }),
+      this.records.watch(),
+      onDatabaseLost((reason) => {
+        this.lost = reason;
+      }),
+    ];
+  }
+
+  /** Stops following other tabs (the app is being torn down). */
+  dispose(): void {
+    for (const stop of this.#stopWatching) stop();
+    this.#stopWatching = [];
+    this.#unwatchNotebook?.();
+    this.#unwatchNotebook = null;
   }
 
   async refreshNotebooks(): Promise<void> {
@@ -94,11 +140,31 @@ export class AppState {
 
   async openNotebook(id: string): Promise<void> {
     await this.notebook?.flush();
-    const record = await notebooksRepo.getNotebook(id);
+    const record = await this.#recover(id);
     if (!record) return;
+    this.#unwatchNotebook?.();
     this.notebook = new NotebookState(record);
+    this.#unwatchNotebook = this.notebook.watch();
     this.view = { kind: 'notebook', id };
     globalThis.localStorage?.setItem(LAST_NOTEBOOK_KEY, id);
+  }
+
+  /**
+   * The stored notebook, with edits a closed tab noted but never saved written first
+   * (merged over the revision they were made on, like any save).
+   */
+  async #recover(id: string): Promise<NotebookRecord | undefined> {
+    let record = await notebooksRepo.getNotebook(id);
+    if (!record) return record;
+    for (const { key, entry } of await leftBehind(id).catch(() => [])) {
+      try {
+        record = (await notebooksRepo.saveCells(id, entry)).record;
+        clearUnsaved(id, key);
+      } catch {
+        // Left for the next open; the stored notebook opens as it is.
+      }
+    }
+    return record;
   }
 
   async createNotebook(): Promise<void> {
@@ -108,19 +174,38 @@ export class AppState {
     await this.openNotebook(record.id);
   }
 
+  /** Saves the cells of a notebook deleted elsewhere as a new notebook, so nothing typed is lost. */
+  async keepCopy(notebook: NotebookState): Promise<void> {
+    await notebook.flush().catch(() => undefined);
+    const title = `${this.notebookTitle(notebook.id) || 'Notebook'} (recovered)`;
+    const plain = JSON.parse(JSON.stringify(notebook.cells)) as NotebookState['cells'];
+    const record = await notebooksRepo.createNotebook(title, plain);
+    await this.refreshNotebooks();
+    await this.openNotebook(record.id);
+  }
+
   async renameNotebook(id: string, title: string): Promise<void> {
     const clean = title.trim();
     if (!clean) return;
-    await notebooksRepo.renameNotebook(id, clean);
+    try {
+      await notebooksRepo.renameNotebook(id, clean);
+    } catch (err) {
+      this.message = `The notebook could not be renamed: ${err instanceof Error ? err.message : String(err)}`;
+    }
     await this.refreshNotebooks();
   }
 
   async deleteNotebook(id: string): Promise<void> {
-    if (this.notebook?.id === id) await this.notebook.flush();
+    const open = this.notebook?.id === id;
+    if (open) {
+      await this.notebook?.flush();
+      this.#unwatchNotebook?.();
+      this.#unwatchNotebook = null;
+      this.notebook = null;
+    }
     await notebooksRepo.deleteNotebook(id);
     await this.refreshNotebooks();
-    if (this.view.kind === 'notebook' && this.view.id === id) {
-      this.notebook = null;
+    if (open || (this.view.kind === 'notebook' && this.view.id === id)) {
       const next = this.notebooks[0];
       if (next) await this.openNotebook(next.id);
       else this.view = { kind: 'empty' };
@@ -189,17 +274,22 @@ export class AppState {
   }
 
   /**
-   * The import state of one cell (created on first use). `stored` records the new version in
-   * the cell's config: by default a dataset cell's `versionHash`.
+   * The import state of one cell (created on first use). The new version is recorded in the
+   * cell's config with `patch` (by default a dataset cell's `versionHash`), both in storage, in
+   * the same transaction as the version, and in the open notebook.
    */
-  importFor(cellId: string, stored?: (hash: string) => void): ImportJob {
+  importFor(cellId: string, patch: (hash: string) => Record<string, unknown> = (hash) => ({ versionHash: hash })): ImportJob {
     let job = this.#imports.get(cellId);
     if (!job) {
-      const record = stored ?? ((hash: string) => this.notebook?.updateConfig<'dataset'>(cellId, { versionHash: hash }));
-      job = new ImportJob(async (hash) => {
-        record(hash);
-        await Promise.all([this.refreshDatasets(), this.refreshStorage()]);
-      });
+      const notebookId = this.notebook?.id ?? null;
+      job = new ImportJob(
+        async (hash) => {
+          const nb = this.notebook;
+          if (nb && nb.id === notebookId) nb.updateConfig<CellKind>(cellId, patch(hash) as Partial<CellConfigs[CellKind]>);
+          await Promise.all([this.refreshDatasets(), this.refreshStorage()]);
+        },
+        () => (notebookId ? { notebookId, cellId, patch } : undefined),
+      );
       this.#imports.set(cellId, job);
     }
     return job;
@@ -247,8 +337,15 @@ export class AppState {
     await this.refreshDatasets();
   }
 
+  /** Deletes a dataset version; refused (the message says why) while a run in any tab trains on it. */
   async deleteVersion(hash: string): Promise<void> {
-    await datasetsRepo.deleteVersion(hash);
+    try {
+      const alive = await aliveRunIds().catch(() => null);
+      await datasetsRepo.deleteVersion(hash, alive ?? undefined);
+    } catch (err) {
+      this.message = err instanceof Error ? err.message : String(err);
+      return;
+    }
     await Promise.all([this.refreshDatasets(), this.refreshStorage()]);
     if (this.view.kind === 'dataset' && !this.datasets.some((d) => d.dataset.id === (this.view as { id: string }).id)) {
       this.view = this.notebook ? { kind: 'notebook', id: this.notebook.id } : { kind: 'empty' };

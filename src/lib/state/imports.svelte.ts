@@ -4,7 +4,7 @@
  * same cell) are dropped by job id.
  */
 import { dataWorker, proxy } from '../workers';
-import { saveImport, replaceVersionContent } from '../storage/datasets';
+import { saveImport, replaceVersionContent, type CellLink } from '../storage/datasets';
 import { freeBytes } from '../storage/quota';
 import { isQuotaError, quotaMessage } from '../core/errors';
 import { newId } from '../core/ids';
@@ -29,10 +29,15 @@ export class ImportJob {
   #jobId: string | null = null;
   #pending: { result: ImportResult; reparse: boolean } | null = null;
   readonly #onSaved: (hash: string) => Promise<void>;
+  readonly #link: () => CellLink | undefined;
 
-  /** `onSaved` gets the stored (or already existing) version's hash. */
-  constructor(onSaved: (hash: string) => Promise<void>) {
+  /**
+   * `onSaved` gets the stored (or already existing) version's hash; `link` names the notebook
+   * cell that is pointed at the version in the same transaction as it is stored.
+   */
+  constructor(onSaved: (hash: string) => Promise<void>, link: () => CellLink | undefined = () => undefined) {
     this.#onSaved = onSaved;
+    this.#link = link;
   }
 
   get busy(): boolean {
@@ -119,7 +124,7 @@ export class ImportJob {
         await this.#onSaved(version.hash);
         this.notice = `Re-parsed with the new delimiter: ${version.rows.toLocaleString('en-US')} rows, ${version.schema.length} columns.`;
       } else {
-        const outcome = await saveImport(result, datasetNameFor(result.fileName));
+        const outcome = await saveImport(result, datasetNameFor(result.fileName), this.#link());
         await this.#onSaved(outcome.version.hash);
         this.notice =
           outcome.status === 'existing'

@@ -16,6 +16,7 @@ import { SweepJob } from './sweep.svelte';
 import { PredictJob } from './predict.svelte';
 import { DriftJob } from './drift.svelte';
 import { driftReportsOf } from '../storage/drift';
+import { runCount, runningRuns, watch } from '../storage/live';
 import { formatMetric, metricLabel } from '../core/charts-training';
 import { summarizeEvaluation, type MainMetric } from '../core/training';
 import type { TrainConfig } from '../core/train-config';
@@ -45,6 +46,38 @@ export class RecordsState {
     const alive = await aliveRunIds().catch(() => null);
     this.interruptedAtStart = await runsRepo.markInterruptedRuns(STALE_MS, Date.now(), alive ?? undefined);
     await this.refresh();
+  }
+
+  /**
+   * Follows runs and models written elsewhere (another tab, a restore): a run training in
+   * another tab shows as running here and ends here when it ends there. Returns the unsubscribe.
+   */
+  watch(): () => void {
+    const stops = [
+      watch(runningRuns, (running) => void this.#syncRunning(running)),
+      watch(runCount, (count) => {
+        if (this.loaded && count !== this.runs.length) void this.refresh();
+      }),
+      watch(modelsRepo.listModels, (models) => {
+        this.models = models;
+      }),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /** Takes the running runs as stored, and re-reads the ones listed as running that have since ended. */
+  async #syncRunning(running: RunSummaryRecord[]): Promise<void> {
+    if (!this.loaded) return;
+    for (const run of running) {
+      const known = this.run(run.id);
+      if (!known || known.heartbeatAt !== run.heartbeatAt || known.epochCount !== run.epochCount) this.upsertRun(run);
+    }
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const stillRunning = new Set(running.map((r) => r.id));
+    const ended = this.runs.filter((r) => r.status === 'running' && !stillRunning.has(r.id)).map((r) => r.id);
+    if (ended.length === 0) return;
+    const stored = await runsRepo.getRunSummaries(ended);
+    for (const run of stored) if (run) this.upsertRun(run);
   }
 
   async refresh(): Promise<void> {

@@ -12,7 +12,6 @@ import type { TrainConfig } from '../core/train-config';
 import type { BackendReport, EpochRecord, MainMetric, SplitSizes, TrainEvent, TrainOutcome, TrainRequest } from '../core/training';
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
-import { getChunks, getVersion } from '../storage/datasets';
 import type { RunRecord } from '../storage/records';
 import { proxy, trainWorker } from '../workers';
 
@@ -90,20 +89,19 @@ export class TrainingJob {
     this.sizes = null;
     this.progress = null;
     this.cancelling = false;
+    this.runId = null;
     this.stage = 'Starting…';
     let run: RunRecord;
     try {
-      const version = await getVersion(config.datasetHash);
-      if (!version) throw new Error('The dataset version of this run is no longer stored. Pick another one.');
-      const chunks = await getChunks(config.datasetHash);
       const now = Date.now();
+      const fingerprint = await runFingerprint(config.datasetHash, config, __APP_VERSION__, options.continues?.parentRunId ?? null);
       run = {
         id: newId(),
         notebookId: options.notebookId,
         cellId: options.cellId,
         datasetHash: config.datasetHash,
         config,
-        fingerprint: await runFingerprint(config.datasetHash, config, __APP_VERSION__, options.continues?.parentRunId ?? null),
+        fingerprint,
         status: 'running',
         statusMessage: null,
         notes: '',
@@ -127,22 +125,21 @@ export class TrainingJob {
         evaluation: null,
         modelVersionId: null,
       };
-      await runsRepo.createRun(run);
-      this.runId = run.id;
-      const request: TrainRequest = {
-        runId: run.id,
-        config,
-        ...(options.continues ? { init: options.continues } : {}),
-        dataset: {
-          hash: version.hash,
-          rows: version.rows,
-          schema: version.schema,
-          dictBlob: version.dictBlob,
-          chunks: chunks.map((c) => ({ layout: c.layout, blob: c.blob })),
-        },
-      };
-      const onEvent = proxy((e: TrainEvent) => this.#onEvent(run.id, e));
-      const outcome = await this.#withLock<TrainOutcome>(run.id, async () => (await trainWorker().train(request, onEvent)) as TrainOutcome);
+      const created = run;
+      // The lock is held before the run is stored, so no tab ever sees this run 'running'
+      // without its lock (a version in use can't be deleted; a run without a lock is interrupted).
+      const outcome = await this.#withLock<TrainOutcome>(created.id, async () => {
+        const dataset = await runsRepo.createRunOn(created);
+        this.runId = created.id;
+        const request: TrainRequest = {
+          runId: created.id,
+          config,
+          ...(options.continues ? { init: options.continues } : {}),
+          dataset: { hash: dataset.hash, rows: dataset.rows, schema: dataset.schema, dictBlob: dataset.dictBlob, chunks: dataset.chunks },
+        };
+        const onEvent = proxy((e: TrainEvent) => this.#onEvent(created.id, e));
+        return (await trainWorker().train(request, onEvent)) as TrainOutcome;
+      });
       const stored = await this.#store(run, outcome, options.modelName);
       await this.#onFinished(stored);
       return stored;

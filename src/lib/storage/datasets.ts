@@ -9,6 +9,7 @@ import type { ChunkRecord, DatasetRecord, VersionRecord } from './records';
 import type { ColumnProfile, ColumnType, ImportResult } from '../core/types';
 import type { DatasetSource } from '../core/training';
 import { newId } from '../core/ids';
+import { patchStoredCell } from './notebooks';
 
 export interface DatasetWithVersions {
   dataset: DatasetRecord;
@@ -45,14 +46,24 @@ export type SaveOutcome =
   | { status: 'created'; dataset: DatasetRecord; version: VersionRecord }
   | { status: 'existing'; dataset: DatasetRecord; version: VersionRecord };
 
+/** The notebook cell an import is shown in: `patch(hash)` is written to its config with the version. */
+export interface CellLink {
+  notebookId: string;
+  cellId: string;
+  patch: (hash: string) => Record<string, unknown>;
+}
+
 /**
  * Stores an import as a new version of the dataset called `datasetName`
  * (created if needed). Identical bytes are never stored twice: if a version
  * with the same hash exists, nothing is written and it is returned.
+ * With `link`, the cell that shows the import is pointed at the version in the
+ * same transaction: a tab closed mid-save leaves both written, or neither.
  */
-export async function saveImport(result: ImportResult, datasetName: string): Promise<SaveOutcome> {
+export async function saveImport(result: ImportResult, datasetName: string, link?: CellLink): Promise<SaveOutcome> {
   const d = db();
-  return d.transaction('rw', d.datasets, d.versions, d.chunks, async () => {
+  return d.transaction('rw', [d.datasets, d.versions, d.chunks, d.notebooks], async () => {
+    if (link) await patchStoredCell(link.notebookId, link.cellId, link.patch(result.hash));
     const existing = await d.versions.get(result.hash);
     if (existing) {
       const dataset = await d.datasets.get(existing.datasetId);
@@ -144,15 +155,33 @@ export async function getDatasetSource(hash: string): Promise<DatasetSource | nu
   });
 }
 
+/** A version can't be deleted while a run (in any tab) is training on it. */
+export class VersionInUseError extends Error {
+  constructor(runs: number) {
+    super(
+      `A training run is using this version right now (${runs === 1 ? 'one run' : `${runs} runs`}, in this tab or another). It can be deleted once the run ends or is cancelled.`,
+    );
+    this.name = 'VersionInUseError';
+  }
+}
+
 /**
  * Deletes a version and its chunks; the dataset goes too when it has no
- * versions left, so nothing is orphaned.
+ * versions left, so nothing is orphaned. Refused (VersionInUseError) while a run is
+ * training on it: `alive` holds the ids of runs whose tab is still open (Web Locks);
+ * without it every run marked 'running' counts.
  */
-export async function deleteVersion(hash: string): Promise<void> {
+export async function deleteVersion(hash: string, alive?: ReadonlySet<string>): Promise<void> {
   const d = db();
-  await d.transaction('rw', d.datasets, d.versions, d.chunks, async () => {
+  await d.transaction('rw', [d.datasets, d.versions, d.chunks, d.runs], async () => {
     const version = await d.versions.get(hash);
     if (!version) return;
+    const training = await d.runs
+      .where('datasetHash')
+      .equals(hash)
+      .filter((r) => r.status === 'running' && (!alive || alive.has(r.id)))
+      .count();
+    if (training > 0) throw new VersionInUseError(training);
     await d.chunks.where('hash').equals(hash).delete();
     await d.versions.delete(hash);
     const left = await d.versions.where('datasetId').equals(version.datasetId).count();

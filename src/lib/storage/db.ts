@@ -98,15 +98,71 @@ export function splitStoredRun(run: RunRecord | RunSummaryRecord): { summary: Ru
   };
 }
 
+/** Why this tab lost its database connection. */
+export type LostReason = 'deleted' | 'upgraded' | 'closed';
+
 let instance: LabbookDB | undefined;
+let lost: LostReason | null = null;
+const lostListeners = new Set<(reason: LostReason) => void>();
+
+/**
+ * Stops using the database for good in this tab. Dexie would otherwise reopen it on the
+ * next read or write, silently creating a new, empty database where the deleted one was,
+ * and every later "save" would land there (or nowhere) while the app said "saved".
+ */
+function loseDatabase(database: LabbookDB, reason: LostReason): void {
+  if (lost) return;
+  lost = reason;
+  database.close({ disableAutoOpen: true });
+  // Dexie's own versionchange handler may run after this one and re-enable auto-open: close again after it.
+  queueMicrotask(() => database.close({ disableAutoOpen: true }));
+  for (const listener of lostListeners) listener(reason);
+}
+
+function watchConnection(database: LabbookDB): void {
+  // Another tab deletes the database (newVersion null) or opens a newer schema.
+  database.on('versionchange', (event) => {
+    loseDatabase(database, event.newVersion ? 'upgraded' : 'deleted');
+  });
+  // The browser closed the connection (site data cleared, storage evicted). Dexie also closes
+  // and reopens on its own (and just before the versionchange above is handled), so look after
+  // the event settles: a database that is no longer listed is gone.
+  database.on('close', () => {
+    setTimeout(() => {
+      if (lost || database !== instance) return;
+      void globalThis.indexedDB
+        ?.databases?.()
+        .then((list) => {
+          if (!list.some((info) => info.name === database.name)) loseDatabase(database, 'closed');
+        })
+        .catch(() => undefined);
+    }, 0);
+  });
+}
 
 /** The app's database, opened on first use. */
 export function db(): LabbookDB {
-  instance ??= new LabbookDB();
+  if (!instance) {
+    instance = new LabbookDB();
+    watchConnection(instance);
+  }
   return instance;
+}
+
+/** Null while the database is usable; otherwise why it was lost. */
+export function databaseLost(): LostReason | null {
+  return lost;
+}
+
+/** Calls `listener` once if this tab loses its database. Returns the unsubscribe. */
+export function onDatabaseLost(listener: (reason: LostReason) => void): () => void {
+  lostListeners.add(listener);
+  return () => lostListeners.delete(listener);
 }
 
 /** Tests point the repositories at a fresh database. */
 export function useDatabase(database: LabbookDB): void {
   instance = database;
+  lost = null;
+  watchConnection(database);
 }

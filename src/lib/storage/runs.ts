@@ -12,7 +12,8 @@
  */
 import { db, splitStoredRun } from './db';
 import type { RunDetailsRecord, RunRecord, RunSummaryRecord } from './records';
-import { joinEvaluation, type EpochRecord } from '../core/training';
+import { joinEvaluation, type DatasetSource, type EpochRecord } from '../core/training';
+import { getDatasetSource } from './datasets';
 
 /** The message an interrupted run shows. */
 export const INTERRUPTED_MESSAGE = 'The tab closed or the page reloaded while this run was training.';
@@ -70,6 +71,24 @@ export async function createRun(run: RunRecord): Promise<void> {
   await d.transaction('rw', d.runs, d.runDetails, async () => {
     await d.runs.add(summary);
     await d.runDetails.put(details);
+  });
+}
+
+/**
+ * Creates a run on its dataset version and returns where the worker reads the version,
+ * in one transaction: a version deleted in another tab at the same moment is either
+ * still there for the run (and then can't be deleted while the run trains) or gone,
+ * and then no run is created (VersionGoneError).
+ */
+export async function createRunOn(run: RunRecord): Promise<DatasetSource> {
+  const d = db();
+  const { summary, details } = splitStoredRun(run);
+  return d.transaction('rw', [d.versions, d.chunks, d.runs, d.runDetails], async () => {
+    const source = await getDatasetSource(run.datasetHash);
+    if (!source) throw new Error('The dataset version of this run is no longer stored (it was deleted, perhaps in another tab). Pick another one.');
+    await d.runs.add(summary);
+    await d.runDetails.put(details);
+    return source;
   });
 }
 
@@ -158,6 +177,11 @@ export async function finishRun(id: string, patch: FinishPatch): Promise<RunReco
     await putRunParts(finished);
     return finished;
   });
+}
+
+/** The stored summaries of these runs (undefined where a run is gone), in the order asked. */
+export async function getRunSummaries(ids: readonly string[]): Promise<(RunSummaryRecord | undefined)[]> {
+  return db().runs.bulkGet([...ids]);
 }
 
 /** Sets a run's notes and tags (cleaned with cleanTags). Returns the updated summary. */
