@@ -86,6 +86,19 @@ test('a run training in one tab shows as running in the other, and its version c
   await expect(train.getByTestId('run-status')).toHaveText('cancelled');
   await b.sidebar.getByRole('button', { name: 'Runs (1)' }).click();
   await expect(b.page.getByRole('table', { name: 'All runs' }).getByRole('row').nth(1)).toContainText('cancelled');
+
+  // A model version and an alias set in tab A show in tab B.
+  await a.miniBatch(train, 2);
+  await train.getByLabel('Model name').fill('heart-risk');
+  await a.train(train);
+  await expect(b.sidebar.getByRole('button', { name: 'Models (1)' })).toBeVisible();
+  await a.sidebar.getByRole('button', { name: 'Models (1)' }).click();
+  await a.page.getByRole('table', { name: 'Versions of heart-risk' }).getByRole('button', { name: 'v1', exact: true }).click();
+  await b.sidebar.getByRole('button', { name: 'Models (1)' }).click();
+  await b.page.getByRole('table', { name: 'Versions of heart-risk' }).getByRole('button', { name: 'v1', exact: true }).click();
+  await a.page.getByLabel('Alias').fill('champion');
+  await a.page.getByRole('button', { name: 'Set alias' }).click();
+  await expect(b.page.getByRole('button', { name: 'Remove alias champion' })).toBeVisible();
 });
 
 test('a database deleted from another tab is noticed: the app stops claiming saves and says what happened', async ({ page }) => {
