@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { NotebookPage, fixture, sha256, type FileSpec } from './pages/notebook';
 

@@ -7,7 +7,7 @@ import { chromium, type BrowserContext } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { NotebookPage, fixture } from './pages/notebook';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.mjs';
 

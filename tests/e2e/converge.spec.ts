@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { NotebookPage, fixture, type FileSpec } from './pages/notebook';
 import { Rng } from '../../src/lib/core/random';
 import { unscaleTarget } from '../../src/lib/core/target';

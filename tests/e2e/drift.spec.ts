@@ -1,4 +1,4 @@
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test, type Locator } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotebookPage, type FileSpec } from './pages/notebook';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { NotebookPage, fixture, sha256 } from './pages/notebook';
 
 test.describe('dataset import', () => {

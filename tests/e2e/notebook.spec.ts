@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { NotebookPage } from './pages/notebook';
 
 test('notebooks: create, rename, delete with confirmation', async ({ page }) => {
@@ -53,4 +53,17 @@ test('WebGPU is available to the app in this browser (the flags CI relies on)', 
     return gpu ? (await gpu.requestAdapter()) !== null : false;
   });
   expect(adapter).toBe(true);
+});
+
+test('a note with HTML shows it as text: no image loads, no script runs', async ({ page }) => {
+  const nb = new NotebookPage(page);
+  await nb.goto();
+  await page.evaluate(() => ((window as unknown as { pwned: number }).pwned = 0));
+  const md = await nb.addCell('Markdown');
+  const text = '<img src=x onerror="window.pwned=1"> and <script>window.pwned=2</script> [link](javascript:window.pwned=3)';
+  await md.getByLabel('Markdown').fill(text);
+  await md.getByRole('button', { name: 'Done editing' }).click();
+  await expect(md.getByText('<img src=x onerror="window.pwned=1"> and <script>window.pwned=2</script>')).toBeVisible();
+  await expect(md.locator('.md img, .md script, .md a')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { pwned: number }).pwned)).toBe(0);
 });

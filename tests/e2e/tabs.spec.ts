@@ -2,7 +2,7 @@
  * Several tabs on one profile: each shows the others' changes, a stale tab never writes over
  * newer work, a version in use can't be deleted, and a deleted database is noticed.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import type { Page } from '@playwright/test';
 import { NotebookPage, fixture } from './pages/notebook';
 

@@ -1,4 +1,4 @@
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test, type Locator } from './fixtures';
 import { NotebookPage, confusionCounts, fixture } from './pages/notebook';
 
 test.describe.configure({ timeout: 240_000 });

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { NotebookPage, fixture } from './pages/notebook';
 
 test.describe.configure({ timeout: 180_000 });

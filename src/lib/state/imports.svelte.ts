@@ -8,6 +8,7 @@ import { saveImport, replaceVersionContent, type CellLink } from '../storage/dat
 import { freeBytes } from '../storage/quota';
 import { isQuotaError, quotaMessage } from '../core/errors';
 import { newId } from '../core/ids';
+import { trackWork } from './busy.svelte';
 import type { ImportOptions, ImportProgress, ImportResult, RaggedReport } from '../core/types';
 
 export type ImportStatus = 'idle' | 'running' | 'ragged' | 'saving' | 'done' | 'error' | 'cancelled';
@@ -38,6 +39,7 @@ export class ImportJob {
   constructor(onSaved: (hash: string) => Promise<void>, link: () => CellLink | undefined = () => undefined) {
     this.#onSaved = onSaved;
     this.#link = link;
+    trackWork(() => (this.busy ? `import of “${this.fileName}”` : null));
   }
 
   get busy(): boolean {

@@ -14,6 +14,7 @@ import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
 import type { RunRecord } from '../storage/records';
 import { proxy, trainWorker } from '../workers';
+import { beginWork } from './busy.svelte';
 
 /** How often a training tab says it is alive (the fallback where Web Locks are missing). */
 export const HEARTBEAT_MS = 2_000;
@@ -167,11 +168,13 @@ export class TrainingJob {
   /** Holds a Web Lock and beats a heartbeat while `work` runs. */
   async #withLock<T>(runId: string, work: () => Promise<T>): Promise<T> {
     const timer = setInterval(() => void runsRepo.heartbeat(runId), HEARTBEAT_MS);
+    const endWork = beginWork('training run');
     try {
       const locks = globalThis.navigator?.locks;
       if (!locks) return await work();
       return await locks.request(RUN_LOCK_PREFIX + runId, work);
     } finally {
+      endWork();
       clearInterval(timer);
     }
   }
