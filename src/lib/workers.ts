@@ -4,6 +4,7 @@ import type { DataApi } from '../../workers/data.worker';
 import type { TrainApi } from '../../workers/train.worker';
 import type { PredictApi } from '../../workers/predict.worker';
 import type { BundleApi } from '../../workers/bundle.worker';
+import type { BackupApi } from '../../workers/backup.worker';
 
 let data: Comlink.Remote<DataApi> | undefined;
 let train: Comlink.Remote<TrainApi> | undefined;
@@ -40,6 +41,16 @@ export function bundleWorker(): Comlink.Remote<BundleApi> {
     new Worker(new URL('../../workers/bundle.worker.ts', import.meta.url), { type: 'module', name: 'labbook-bundle' }),
   );
   return bundle;
+}
+
+let backup: Comlink.Remote<BackupApi> | undefined;
+
+/** The backup worker (workspace backups, restores, shared notebooks), started on first use. */
+export function backupWorker(): Comlink.Remote<BackupApi> {
+  backup ??= Comlink.wrap<BackupApi>(
+    new Worker(new URL('../../workers/backup.worker.ts', import.meta.url), { type: 'module', name: 'labbook-backup' }),
+  );
+  return backup;
 }
 
 export { proxy, transfer } from 'comlink';

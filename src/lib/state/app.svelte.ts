@@ -17,6 +17,8 @@ import type { CellConfigs, CellKind } from '../core/notebook';
 import { NotebookState } from './notebook.svelte';
 import { ImportJob } from './imports.svelte';
 import { RecordsState } from './records.svelte';
+import { HealthState } from './health.svelte';
+import { BackupState } from './backup.svelte';
 import { dataWorker } from '../workers';
 import { defaultCompareSettings, type CompareSettings } from '../core/compare';
 import { warmRows } from './compare.svelte';
@@ -61,6 +63,10 @@ export class AppState {
     await this.refreshStorage();
   });
 
+  /** Usage by kind and the ledger that notices records gone at start. */
+  readonly health = new HealthState();
+  readonly backup = new BackupState(this);
+
   async init(): Promise<void> {
     holdTabLock();
     // Runs load alongside but are not waited for: with a thousand stored runs the notebook
@@ -69,6 +75,7 @@ export class AppState {
       this.message = `Stored runs could not be read: ${err instanceof Error ? err.message : String(err)}`;
     });
     await Promise.all([this.refreshNotebooks(), this.refreshDatasets(), this.refreshStorage()]);
+    await this.health.check();
     if (this.notebooks.length === 0) {
       const first = await notebooksRepo.createNotebook('My first notebook');
       this.notebooks = [first];
@@ -104,6 +111,7 @@ export class AppState {
         storageSoon();
       }),
       this.records.watch(),
+      this.health.watch(),
       onDatabaseLost((reason) => {
         this.lost = reason;
       }),
@@ -128,6 +136,7 @@ export class AppState {
 
   async refreshStorage(): Promise<void> {
     this.storage = await storageInfo();
+    this.health.usageSoon();
   }
 
   async persist(userAsked = true): Promise<void> {
