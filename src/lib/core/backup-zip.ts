@@ -5,6 +5,7 @@
  * could stop early inside a binary entry, so the directory at the end is the
  * one reliable index; a file cut off anywhere loses it and is refused as such.
  */
+import { blobChunks } from './blob-stream';
 import { Inflate } from 'fflate';
 import { ArchiveError } from './backup-format';
 
@@ -126,19 +127,6 @@ export function blobSource(blob: Blob): RandomAccess {
   return {
     size: blob.size,
     read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
-    stream: (start, end) => readStream(blob.slice(start, end)),
+    stream: (start, end) => blobChunks(blob.slice(start, end)),
   };
-}
-
-async function* readStream(blob: Blob): AsyncGenerator<Uint8Array> {
-  const reader = blob.stream().getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }
