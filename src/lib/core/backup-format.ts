@@ -5,7 +5,7 @@
  *
  * Layout: one directory per unit written together (`versions/<hash>/`,
  * `runs/<id>/`…): its binary entries first (`0.bin`, `1.bin`…, stored), then
- * its `record.json` (deflated), so a reader has every part of a unit once it
+ * its `record.json` (stored as well), so a reader has every part of a unit once it
  * meets the JSON. `labbook-manifest.json` is the last entry.
  */
 
@@ -13,9 +13,16 @@ export const MANIFEST_NAME = 'labbook-manifest.json';
 export const FORMAT_VERSION = 1;
 export type ArchiveFormat = 'labbook-workspace' | 'labbook-notebook';
 
-/** The unit groups, in the order they are written and restored (a dataset before its versions, a model before its versions). */
+/** The unit groups, in the order a restore report lists them. */
 export const GROUPS = ['notebooks', 'datasets', 'versions', 'models', 'modelVersions', 'aliasEvents', 'runs', 'predictions', 'driftReports'] as const;
 export type Group = (typeof GROUPS)[number];
+
+/**
+ * The order units are written, and so restored: what is referred to before what refers to
+ * it, notebooks last, so a restore cut off part-way (each unit is its own transaction)
+ * leaves no notebook pointing at a run or version it has not written yet.
+ */
+export const WRITE_ORDER: readonly Group[] = ['datasets', 'versions', 'runs', 'modelVersions', 'models', 'aliasEvents', 'predictions', 'driftReports', 'notebooks'];
 
 export interface ManifestFile {
   path: string;

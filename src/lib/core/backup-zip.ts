@@ -6,7 +6,7 @@
  * one reliable index; a file cut off anywhere loses it and is refused as such.
  */
 import { blobChunks } from './blob-stream';
-import { Inflate } from 'fflate';
+import { inflateSync } from 'fflate';
 import { ArchiveError } from './backup-format';
 
 export interface RandomAccess {
@@ -24,6 +24,9 @@ export interface ZipEntry {
   size: number;
   headerOffset: number;
 }
+
+/** Small reads are served from one window of this many bytes read ahead. */
+const WINDOW = 256 * 1024;
 
 const u16 = (b: Uint8Array, i: number) => b[i]! | (b[i + 1]! << 8);
 const u32 = (b: Uint8Array, i: number) => (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
@@ -65,7 +68,6 @@ export async function readDirectory(src: RandomAccess, label: string): Promise<Z
   return entries;
 }
 
-/** An entry's uncompressed bytes, chunk by chunk. */
 /** Where an entry's data starts (after its local header). */
 export async function dataStart(src: RandomAccess, entry: ZipEntry): Promise<number> {
   const head = await src.read(entry.headerOffset, entry.headerOffset + 30);
@@ -73,6 +75,7 @@ export async function dataStart(src: RandomAccess, entry: ZipEntry): Promise<num
   return entry.headerOffset + 30 + u16(head, 26) + u16(head, 28);
 }
 
+/** An entry's uncompressed bytes, chunk by chunk. */
 export async function* entryData(src: RandomAccess, entry: ZipEntry): AsyncGenerator<Uint8Array> {
   const start = await dataStart(src, entry);
   const end = start + entry.compressedSize;
@@ -82,27 +85,41 @@ export async function* entryData(src: RandomAccess, entry: ZipEntry): AsyncGener
     return;
   }
   if (entry.compression !== 8) throw new ArchiveError(`${entry.name} uses an unknown compression (${entry.compression}).`, entry.name);
-  const out: Uint8Array[] = [];
-  let failed: unknown = null;
-  const inflate = new Inflate((chunk) => out.push(chunk));
-  for await (const chunk of src.stream(start, end)) {
+  if (entry.compressedSize <= WINDOW) {
+    // A small entry (a record's JSON) is inflated in one call: a stream's hops between tasks
+    // cost more than inflating it.
+    let bytes: Uint8Array;
     try {
-      inflate.push(chunk, false);
-    } catch (err) {
-      failed = err;
-      break;
+      bytes = inflateSync(await src.read(start, end));
+    } catch {
+      throw new ArchiveError(`${entry.name} is damaged (it does not inflate).`, entry.name);
     }
-    while (out.length) yield out.shift()!;
+    if (bytes.byteLength !== entry.size) throw new ArchiveError(`${entry.name} is damaged (it does not inflate to its size).`, entry.name);
+    yield bytes;
+    return;
   }
-  if (!failed) {
-    try {
-      inflate.push(new Uint8Array(0), true);
-    } catch (err) {
-      failed = err;
+  // A large one is inflated by the platform's own zlib (DecompressionStream), fed from the source as it is read.
+  const inflate = new DecompressionStream('deflate-raw');
+  const writer = inflate.writable.getWriter();
+  const feeding = (async () => {
+    for await (const chunk of src.stream(start, end)) await writer.write(chunk as Uint8Array<ArrayBuffer>);
+    await writer.close();
+  })();
+  feeding.catch(() => undefined); // Reported through the reader below.
+  const reader = inflate.readable.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      yield value;
     }
+    await feeding;
+  } catch (err) {
+    if (err instanceof ArchiveError) throw err;
+    throw new ArchiveError(`${entry.name} is damaged (it does not inflate).`, entry.name);
+  } finally {
+    reader.releaseLock();
   }
-  if (failed) throw new ArchiveError(`${entry.name} is damaged (it does not inflate).`, entry.name);
-  while (out.length) yield out.shift()!;
 }
 
 /** A whole (small) entry. */
@@ -122,11 +139,30 @@ export async function entryBytes(src: RandomAccess, entry: ZipEntry): Promise<Ui
   return out;
 }
 
-/** A Blob (File) as a RandomAccess. */
+/**
+ * A Blob (File) as a RandomAccess. Every Blob read is a round trip to the browser's blob
+ * store, so the many small reads of a restore (each entry's header and JSON) are served from
+ * one window of 256 KB read ahead: the entries are read in file order. Larger ranges are read
+ * on their own, in chunks.
+ */
 export function blobSource(blob: Blob): RandomAccess {
+  let windowStart = 0;
+  let window = new Uint8Array(0);
+  const read = async (start: number, end: number): Promise<Uint8Array> => {
+    if (end - start > WINDOW) return new Uint8Array(await blob.slice(start, end).arrayBuffer());
+    if (start < windowStart || end > windowStart + window.length) {
+      windowStart = start;
+      window = new Uint8Array(await blob.slice(start, Math.min(blob.size, start + WINDOW)).arrayBuffer());
+    }
+    return window.subarray(start - windowStart, end - windowStart);
+  };
   return {
     size: blob.size,
-    read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
-    stream: (start, end) => blobChunks(blob.slice(start, end)),
+    read,
+    stream: (start, end) => (end - start > WINDOW ? blobChunks(blob.slice(start, end)) : once(read(start, end))),
   };
+}
+
+async function* once(bytes: Promise<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield await bytes;
 }

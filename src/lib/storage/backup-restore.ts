@@ -2,10 +2,12 @@
  * Restoring a Labbook archive in two passes. Pass 1 reads every entry once,
  * hashing it, and checks sizes, hashes, the entry list, the JSON and the
  * format against the manifest: any mismatch refuses the whole file and nothing
- * is written. Pass 2 merges unit by unit, each in one transaction (a version
- * with its chunks, a run with both halves, a model version with its files):
- * absent → added, identical → already had, different → the local one is kept.
+ * is written. Pass 2 merges whole units (a version with its chunks, a run with
+ * both halves, a model version with its files): a unit carrying data in its own
+ * transaction, small ones up to 8 of a kind per transaction. Absent → added,
+ * identical → already had, different → the local one is kept.
  */
+import type { Table } from 'dexie';
 import { db } from './db';
 import {
   ArchiveError,
@@ -144,6 +146,18 @@ export async function restoreArchive(file: Blob, label: string, onProgress?: (p:
   const count = (bucket: Record<string, number>, table: string, n = 1) => {
     bucket[table] = (bucket[table] ?? 0) + n;
   };
+  // Small units of one group are merged a batch per transaction (whole units only, so a restore
+  // cut off part-way still leaves each record whole or absent); units carrying data, one each.
+  let batch: { group: Group; key: string; record: Record<string, unknown> }[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const units = batch;
+    batch = [];
+    await db().transaction('rw', tablesOf(units[0]!.group), async () => {
+      for (const u of units) await mergeUnit(u.group, u.key, u.record, report, refusedDatasets, count);
+    });
+    onProgress?.({ ...progress });
+  };
   for (const entry of entries) {
     progress.entries++;
     if (!entry.name.endsWith('/record.json')) continue;
@@ -153,10 +167,30 @@ export async function restoreArchive(file: Blob, label: string, onProgress?: (p:
     collectTyped(unit.data, typedRefs);
     for (const ref of blobRefs(unit.data)) parts.set(ref, await partOf(src, file, byName.get(ref)!, typedRefs.has(ref)));
     const record = decodeRecord(unit.data, (p) => parts.get(p)!) as Record<string, unknown>;
-    await mergeUnit(unit.group, unit.key, record, report, refusedDatasets, count);
-    onProgress?.({ ...progress });
+    if (batch.length && (batch[0]!.group !== unit.group || batch.length >= MERGE_BATCH)) await flush();
+    batch.push({ group: unit.group, key: unit.key, record });
+    if (unit.group === 'versions' || unit.group === 'modelVersions') await flush();
   }
+  await flush();
   return report;
+}
+
+/** Units of the small kinds merged in one transaction. */
+const MERGE_BATCH = 8;
+
+/** The tables a unit of `group` is merged into. */
+function tablesOf(group: Group): Table[] {
+  const d = db();
+  switch (group) {
+    case 'versions':
+      return [d.datasets, d.versions, d.chunks];
+    case 'runs':
+      return [d.runs, d.runDetails];
+    case 'modelVersions':
+      return [d.modelVersions, d.modelFiles, d.modelExtras];
+    default:
+      return [d.table(group)];
+  }
 }
 
 function collectTyped(data: unknown, out: Set<string>): void {

@@ -4,11 +4,12 @@
  * as it passes, and the zip's bytes go to a sink as they are made, so a large
  * workspace never sits in memory. The manifest is the last entry.
  */
-import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { Zip, ZipPassThrough } from 'fflate';
 import { db } from './db';
 import {
   FORMAT_VERSION,
   MANIFEST_NAME,
+  WRITE_ORDER,
   encodeRecord,
   segment,
   type ArchiveFormat,
@@ -37,6 +38,8 @@ export interface WriteOptions {
   notebookId?: string;
   onProgress?: (p: ArchiveProgress) => void;
   now?: number;
+  /** The largest archive to write (ZIP_LIMIT; smaller in tests). */
+  limitBytes?: number;
 }
 
 interface Unit {
@@ -48,6 +51,10 @@ interface Unit {
 }
 
 const PAGE = 200;
+/** The largest archive a zip without ZIP64 can hold. */
+export const ZIP_LIMIT = 0xffff_ffff;
+const TOO_LARGE =
+  'This backup would be larger than 4 GB, which the backup file format cannot hold yet. Export notebooks one at a time instead, or delete dataset versions you no longer need.';
 
 /** The keys of a group to write: all of them, or a notebook's selection. */
 async function keysOf(group: Group, sel: Selection | null): Promise<string[]> {
@@ -63,26 +70,22 @@ async function keysOf(group: Group, sel: Selection | null): Promise<string[]> {
 
 type Selection = Record<Group, Set<string>>;
 
+/** One dataset version with its chunks, model version with its files, or page of alias events. */
 async function unitOf(group: Group, key: string, sel: Selection | null): Promise<Unit | null> {
   const d = db();
   switch (group) {
     case 'versions': {
-      const version = await d.versions.get(key);
+      const [version, chunks] = await d.transaction('r', d.versions, d.chunks, () =>
+        Promise.all([d.versions.get(key), d.chunks.where('hash').equals(key).sortBy('index')]),
+      );
       if (!version) return null;
-      const chunks = await d.chunks.where('hash').equals(key).sortBy('index');
       return { group, key, record: { version, chunks }, counts: { versions: 1, chunks: chunks.length } };
     }
-    case 'runs': {
-      const summary = await d.runs.get(key);
-      if (!summary) return null;
-      const details = (await d.runDetails.get(key)) ?? null;
-      return { group, key, record: { summary, details }, counts: { runs: 1, runDetails: details ? 1 : 0 } };
-    }
     case 'modelVersions': {
-      const version = await d.modelVersions.get(key);
+      const [version, files, extras] = await d.transaction('r', d.modelVersions, d.modelFiles, d.modelExtras, () =>
+        Promise.all([d.modelVersions.get(key), d.modelFiles.where('versionId').equals(key).toArray(), d.modelExtras.where('versionId').equals(key).toArray()]),
+      );
       if (!version) return null;
-      const files = await d.modelFiles.where('versionId').equals(key).toArray();
-      const extras = await d.modelExtras.where('versionId').equals(key).toArray();
       return { group, key, record: { version, files, extras }, counts: { modelVersions: 1, modelFiles: files.length, modelExtras: extras.length } };
     }
     case 'aliasEvents': {
@@ -91,9 +94,44 @@ async function unitOf(group: Group, key: string, sel: Selection | null): Promise
         : await d.aliasEvents.orderBy(':id').offset(Number(key) * PAGE).limit(PAGE).toArray();
       return { group, key: sel ? key : `page-${key}`, record: { events }, counts: { aliasEvents: events.length } };
     }
-    default: {
-      const record = await d.table(group).get(key);
-      return record ? { group, key, record, counts: { [group]: 1 } } : null;
+    default:
+      return null;
+  }
+}
+
+/** Records read together in one transaction, for the tables of many small records. */
+const READ_PAGE = 10;
+
+/**
+ * The units of a group in key order. Runs and the plain tables are read a page of keys at a
+ * time (a transaction per unit cost more than the unit); dataset versions and model versions,
+ * which carry their data, one at a time.
+ */
+async function* unitsOf(group: Group, keys: string[], sel: Selection | null): AsyncGenerator<Unit> {
+  const d = db();
+  const paged = !['versions', 'modelVersions', 'aliasEvents'].includes(group);
+  if (!paged) {
+    for (const key of keys) {
+      const unit = await unitOf(group, key, sel);
+      if (unit) yield unit;
+    }
+    return;
+  }
+  for (let at = 0; at < keys.length; at += READ_PAGE) {
+    const page = keys.slice(at, at + READ_PAGE);
+    if (group === 'runs') {
+      const [summaries, details] = await d.transaction('r', d.runs, d.runDetails, () => Promise.all([d.runs.bulkGet(page), d.runDetails.bulkGet(page)]));
+      for (let i = 0; i < page.length; i++) {
+        const summary = summaries[i];
+        if (!summary) continue;
+        const detail = details[i] ?? null;
+        yield { group, key: page[i]!, record: { summary, details: detail }, counts: { runs: 1, runDetails: detail ? 1 : 0 } };
+      }
+    } else {
+      const records: unknown[] = await d.table(group).bulkGet(page);
+      for (let i = 0; i < page.length; i++) {
+        if (records[i]) yield { group, key: page[i]!, record: records[i], counts: { [group]: 1 } };
+      }
     }
   }
 }
@@ -139,8 +177,10 @@ async function estimateBytes(sel: Selection | null): Promise<number> {
 /** Writes the archive to `sink`; returns its manifest. */
 export async function writeArchive(sink: ArchiveSink, options: WriteOptions): Promise<Manifest> {
   const sel = options.notebookId ? await notebookSelection(options.notebookId) : null;
-  const groups: Group[] = ['notebooks', 'datasets', 'versions', 'models', 'modelVersions', 'aliasEvents', 'runs', 'predictions', 'driftReports'];
+
+  const limit = options.limitBytes ?? ZIP_LIMIT;
   const progress: ArchiveProgress = { entries: 0, bytes: 0, totalBytes: await estimateBytes(sel) };
+  if (progress.totalBytes > limit) throw new Error(TOO_LARGE);
   const files: ManifestFile[] = [];
   const counts: Record<string, number> = {};
   const queue: Uint8Array[] = [];
@@ -149,21 +189,35 @@ export async function writeArchive(sink: ArchiveSink, options: WriteOptions): Pr
     if (err) failure = err;
     else queue.push(chunk);
   });
+  let written = 0;
   const flush = async () => {
     if (failure) throw failure;
-    while (queue.length) await sink.write(queue.shift()!);
+    while (queue.length) {
+      const chunk = queue.shift()!;
+      written += chunk.byteLength;
+      // Plain zip offsets are 32-bit (no ZIP64 here): stop with the reason rather than write a broken file.
+      if (written > limit) throw new Error(TOO_LARGE);
+      await sink.write(chunk);
+    }
   };
+  // One hasher for every entry, reset between them: a new WebAssembly instance per entry cost
+  // more than hashing a run's record.
+  const hasher = await createSha256();
   const addBytes = async (path: string, bytes: Uint8Array) => {
-    const entry = new ZipDeflate(path, { level: 6 });
+    // Stored, not deflated: compressing the records' JSON (a third of a workspace of runs, far
+    // less of one with datasets) made the backup and the restore's two reads about a third slower.
+    const entry = new ZipPassThrough(path);
     zip.add(entry);
     entry.push(bytes, true);
-    files.push({ path, bytes: bytes.byteLength, sha256: await hashOf(bytes) });
+    hasher.reset();
+    hasher.update(bytes);
+    files.push({ path, bytes: bytes.byteLength, sha256: hasher.digestHex() });
     await flush();
   };
   const addBinary = async (path: string, value: Blob | ArrayBufferView) => {
     const entry = new ZipPassThrough(path);
     zip.add(entry);
-    const hasher = await createSha256();
+    hasher.reset();
     let size = 0;
     const chunks = value instanceof Blob ? blobChunks(value) : oneChunk(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
     for await (const chunk of chunks) {
@@ -178,11 +232,9 @@ export async function writeArchive(sink: ArchiveSink, options: WriteOptions): Pr
     await flush();
   };
   const encoder = new TextEncoder();
-  for (const group of groups) {
+  for (const group of WRITE_ORDER) {
     let seq = 0;
-    for (const key of await keysOf(group, sel)) {
-      const unit = await unitOf(group, key, sel);
-      if (!unit) continue;
+    for await (const unit of unitsOf(group, await keysOf(group, sel), sel)) {
       const dir = `${group}/${segment(unit.key, seq++)}`;
       const { data, parts } = encodeRecord(unit.record, dir);
       for (const part of parts) await addBinary(part.path, part.value);
@@ -201,7 +253,7 @@ export async function writeArchive(sink: ArchiveSink, options: WriteOptions): Pr
     files,
     counts,
   };
-  const manifestEntry = new ZipDeflate(MANIFEST_NAME, { level: 6 });
+  const manifestEntry = new ZipPassThrough(MANIFEST_NAME);
   zip.add(manifestEntry);
   manifestEntry.push(encoder.encode(JSON.stringify(manifest, null, 1)), true);
   zip.end();
@@ -211,18 +263,12 @@ export async function writeArchive(sink: ArchiveSink, options: WriteOptions): Pr
   return manifest;
 }
 
-async function hashOf(bytes: Uint8Array): Promise<string> {
-  const h = await createSha256();
-  h.update(bytes);
-  return h.digestHex();
-}
-
 async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
 async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
-  const step = 4 * 1024 * 1024;
+  const step = 1024 * 1024;
   for (let at = 0; at < blob.size; at += step) {
     yield new Uint8Array(await blob.slice(at, Math.min(blob.size, at + step)).arrayBuffer());
   }

@@ -5,6 +5,7 @@ import { useFreshDatabase } from './fresh-db';
 import { memorySink, writeArchive } from '../../../src/lib/storage/backup-write';
 import { restoreArchive } from '../../../src/lib/storage/backup-restore';
 import { ArchiveError, describeReport } from '../../../src/lib/core/backup-format';
+import { unzipSync, zipSync } from 'fflate';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const getDb = useFreshDatabase();
@@ -128,5 +129,52 @@ describe('workspace backup and restore', () => {
     expect(await target.chunks.count()).toBe(2);
     expect(await target.aliasEvents.count()).toBe(1);
     expect(await target.predictions.count()).toBe(0);
+  });
+
+  it('writes what is referred to before what refers to it, notebooks last, and the manifest at the very end', async () => {
+    await seed(getDb());
+    const zip = new Uint8Array(await (await backup()).arrayBuffer());
+    const text = new TextDecoder('latin1').decode(zip);
+    const first = (group: string) => text.indexOf(`${group}/`);
+    const order = ['datasets', 'versions', 'runs', 'modelVersions', 'models', 'aliasEvents', 'predictions', 'driftReports', 'notebooks'];
+    const positions = order.map(first);
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    // The first mention of each name is its entry's local header; the central directory comes after them all.
+    expect(text.indexOf('labbook-manifest.json')).toBeGreaterThan(positions.at(-1)!);
+  });
+
+  it('stops with the reason, instead of writing a broken file, when the backup would pass the zip size limit', async () => {
+    await seed(getDb());
+    const whole = (await backup()).size;
+    const sink = memorySink();
+    let closed = false;
+    sink.close = async () => {
+      closed = true;
+    };
+    await expect(writeArchive(sink, { format: 'labbook-workspace', appVersion: 'test', now: 0, limitBytes: whole - 100 })).rejects.toThrow(
+      /larger than 4 GB, which the backup file format cannot hold yet/,
+    );
+    expect(closed).toBe(false);
+    // The estimate alone (the stored bytes of versions and model files) can already refuse it.
+    await expect(writeArchive(memorySink(), { format: 'labbook-workspace', appVersion: 'test', now: 0, limitBytes: 3 })).rejects.toThrow(/larger than 4 GB/);
+  });
+
+  it('reads archives whose entries are deflated (as earlier versions wrote them), and refuses a damaged one, naming it', async () => {
+    await seed(getDb());
+    const stored = unzipSync(new Uint8Array(await (await backup()).arrayBuffer()));
+    const deflated = zipSync(Object.fromEntries(Object.entries(stored).map(([name, bytes]) => [name, [bytes, { level: 6 }]])));
+    const d = await fresh();
+    const report = await restoreArchive(new Blob([deflated]), 'old.zip');
+    expect(describeReport(report)).toMatch(/^Added 2 notebooks, 1 dataset, 1 dataset version/);
+    await d.delete();
+    const name = new TextEncoder().encode('runs/r1/record.json');
+    const header = deflated.findIndex((_, i) => name.every((b, j) => deflated[i + j] === b)) - 30;
+    const flipped = deflated.slice();
+    const at = header + 30 + name.length + 3;
+    flipped[at] = (flipped[at] ?? 0) ^ 0x5a;
+    const e = await fresh();
+    await expect(restoreArchive(new Blob([flipped]), 'b.zip')).rejects.toThrow(/runs\/r1\/record\.json (is damaged \(it does not inflate( to its size)?\)|does not match its SHA-256)/);
+    expect(await e.runs.count()).toBe(0);
   });
 });
