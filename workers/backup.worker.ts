@@ -1,12 +1,13 @@
 /**
  * Backup worker: writes workspace backups and shared notebooks (a streaming
  * zip, every entry hashed) and restores them (verify everything, then merge),
- * off the main thread. Thin: the work is storage/backup-write and
+ * and sums the workspace's bytes by kind, off the main thread. Thin: the work is storage/backup-write and
  * storage/backup-restore; Dexie opens the same database here as in the page.
  */
 import * as Comlink from 'comlink';
 import { writeArchive, type ArchiveProgress, type ArchiveSink } from '../src/lib/storage/backup-write';
 import { restoreArchive, type RestoreProgress } from '../src/lib/storage/backup-restore';
+import { usageByKind, type UsageByKind } from '../src/lib/storage/usage';
 import { ArchiveError, backupFileName, type ArchiveFormat, type RestoreReport } from '../src/lib/core/backup-format';
 
 export type BackupOutcome =
@@ -14,9 +15,9 @@ export type BackupOutcome =
   | { ok: false; message: string };
 export type RestoreOutcome = { ok: true; report: RestoreReport } | { ok: false; file: string | null; message: string };
 
-/** Gathers small zip chunks into ~4 MB writes. */
+/** Gathers small zip chunks into ~1 MB writes; a chunk that large already is written as it is. */
 function batched(write: (bytes: Uint8Array) => Promise<void>, close: () => Promise<void>): ArchiveSink {
-  const limit = 4 * 1024 * 1024;
+  const limit = 1024 * 1024;
   let parts: Uint8Array[] = [];
   let size = 0;
   const drain = async () => {
@@ -33,6 +34,11 @@ function batched(write: (bytes: Uint8Array) => Promise<void>, close: () => Promi
   };
   return {
     async write(chunk) {
+      if (chunk.byteLength >= limit) {
+        await drain();
+        await write(chunk);
+        return;
+      }
       parts.push(chunk);
       size += chunk.byteLength;
       if (size >= limit) await drain();
@@ -59,6 +65,16 @@ interface DirectoryHandleLike {
   keys(): AsyncIterable<string>;
 }
 
+let usageRun: AbortController | null = null;
+/** Backups and restores in progress: a usage sum waits for them instead of reading beside them. */
+const archiveWork = new Set<Promise<unknown>>();
+
+function archiving<T>(work: Promise<T>): Promise<T> {
+  archiveWork.add(work);
+  void work.finally(() => archiveWork.delete(work)).catch(() => undefined);
+  return work;
+}
+
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 async function write(
@@ -69,12 +85,14 @@ async function write(
   fileName: string,
   onProgress?: (p: ArchiveProgress) => void,
 ): Promise<BackupOutcome> {
-  const blobs: Uint8Array[] = [];
+  // Without a file, each ~1 MB batch becomes its own Blob at once: the browser keeps Blob bytes
+  // outside the JS heap (on disk when large), so the download path holds no more than one batch.
+  const blobs: Blob[] = [];
   const writable = target ? await target.createWritable() : null;
   const sink = batched(
     async (bytes) => {
       if (writable) await writable.write(bytes);
-      else blobs.push(bytes);
+      else blobs.push(new Blob([bytes as Uint8Array<ArrayBuffer>]));
     },
     async () => {
       await writable?.close();
@@ -91,7 +109,7 @@ async function write(
         onProgress?.(p);
       },
     });
-    const blob = writable ? null : new Blob(blobs as Uint8Array<ArrayBuffer>[], { type: 'application/zip' });
+    const blob = writable ? null : new Blob(blobs, { type: 'application/zip' });
     return { ok: true, fileName: target?.name ?? fileName, blob, entries: manifest.files.length + 1, bytes: last.bytes, counts: manifest.counts };
   } catch (err) {
     await writable?.abort().catch(() => undefined);
@@ -103,13 +121,13 @@ const api = {
   /** A workspace backup or a shared notebook, to a chosen file or (no handle) as a Blob for a download. */
   backUp(format: ArchiveFormat, notebookId: string | null, appVersion: string, target: FileHandleLike | null, onProgress?: (p: ArchiveProgress) => void): Promise<BackupOutcome> {
     const name = notebookId ? backupFileName(new Date(), 'labbook-notebook') : backupFileName(new Date());
-    return write(format, notebookId, appVersion, target, name, onProgress);
+    return archiving(write(format, notebookId, appVersion, target, name, onProgress));
   },
 
   /** An automatic backup into a folder, keeping the newest `keep` backups there. */
   async backUpToFolder(dir: DirectoryHandleLike, appVersion: string, keep = 2): Promise<BackupOutcome> {
     const name = backupFileName(new Date());
-    const outcome = await write('labbook-workspace', null, appVersion, await dir.getFileHandle(name, { create: true }), name);
+    const outcome = await archiving(write('labbook-workspace', null, appVersion, await dir.getFileHandle(name, { create: true }), name));
     if (outcome.ok) {
       const names: string[] = [];
       for await (const n of dir.keys()) if (/^labbook-backup-\d{4}-\d\d-\d\d-\d{4}\.zip$/.test(n)) names.push(n);
@@ -119,10 +137,28 @@ const api = {
     return outcome;
   },
 
+  /**
+   * Bytes stored by kind, summed here so that reading every record never runs on the page.
+   * A newer call stops an older one, which answers null.
+   */
+  async usageByKind(): Promise<UsageByKind | null> {
+    usageRun?.abort();
+    const run = new AbortController();
+    usageRun = run;
+    while (archiveWork.size > 0) await Promise.allSettled([...archiveWork]);
+    if (run.signal.aborted) return null;
+    try {
+      return await usageByKind({ signal: run.signal, sliceMs: 40 });
+    } catch (err) {
+      if (run.signal.aborted) return null;
+      throw err;
+    }
+  },
+
   /** Verifies the whole file, then merges it. Nothing is written when it is refused. */
   async restore(file: File, onProgress?: (p: RestoreProgress) => void): Promise<RestoreOutcome> {
     try {
-      return { ok: true, report: await restoreArchive(file, file.name, onProgress) };
+      return { ok: true, report: await archiving(restoreArchive(file, file.name, onProgress)) };
     } catch (err) {
       if (err instanceof ArchiveError) return { ok: false, file: err.file, message: err.message };
       return { ok: false, file: null, message: `${file.name} could not be restored: ${message(err)}` };

@@ -5,7 +5,8 @@
  * database was deleted) and says so until a restore brings them back or the
  * person dismisses it.
  */
-import { countRecords, usageByKind, type UsageByKind } from '../storage/usage';
+import { countRecords, type UsageByKind } from '../storage/usage';
+import { backupWorker } from '../workers';
 import { watch } from '../storage/live';
 import { databaseLost } from '../storage/db';
 import {
@@ -54,7 +55,7 @@ export class HealthState {
   #latest: RecordCounts | null = null;
   #ledgerTimer: ReturnType<typeof setTimeout> | null = null;
   #usageTimer: ReturnType<typeof setTimeout> | null = null;
-  #usageRun: AbortController | null = null;
+  #usageRun = 0;
 
   /**
    * Compares the stored counts with the ledger; run at start, before the app creates its first
@@ -97,7 +98,6 @@ export class HealthState {
       window.removeEventListener('storage', onStorage);
       if (this.#ledgerTimer) clearTimeout(this.#ledgerTimer);
       if (this.#usageTimer) clearTimeout(this.#usageTimer);
-      this.#usageRun?.abort();
     };
   }
 
@@ -136,17 +136,16 @@ export class HealthState {
     this.#usageTimer = setTimeout(() => void this.refreshUsage(), USAGE_DEBOUNCE_MS);
   }
 
+  /** Sums usage by kind in the backup worker (reading every record is no work for the page). */
   async refreshUsage(): Promise<void> {
-    this.#usageRun?.abort();
-    const run = new AbortController();
-    this.#usageRun = run;
+    const run = ++this.#usageRun;
     try {
-      const usage = await usageByKind({ signal: run.signal });
-      if (this.#usageRun !== run) return;
+      const usage = await backupWorker().usageByKind();
+      if (usage === null || this.#usageRun !== run) return;
       this.usage = usage;
       this.usageError = null;
     } catch (err) {
-      if (run.signal.aborted || databaseLost()) return;
+      if (this.#usageRun !== run || databaseLost()) return;
       this.usageError = `Usage by kind could not be read: ${err instanceof Error ? err.message : String(err)}`;
     }
   }

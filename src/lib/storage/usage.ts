@@ -1,8 +1,9 @@
 /**
  * What the stored records weigh, by kind, and how many of each there are.
  * Blobs count by `blob.size` (never read); everything else by the length of
- * its JSON. Tables are read in pages by primary key, with a pause between
- * pages (a macrotask), so a thousand runs never hold the main thread.
+ * its JSON. The app sums them in the backup worker; tables are read in pages
+ * by primary key with a pause between pages (a macrotask), so a newer sum can
+ * stop an older one and other work in the same thread goes on.
  */
 import type { Table } from 'dexie';
 import { db } from './db';
