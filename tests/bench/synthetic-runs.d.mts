@@ -7,8 +7,8 @@ export function mulberry32(seed: number): () => number;
 export function syntheticRuns(n: number, o: { seed: number; datasetHash: string; epochs?: number }): RunRecord[];
 /** Prefix of the strings that stand for non-finite numbers in `runsToJson`'s output. */
 export const NON_FINITE: string;
-/** The runs as JSON, with non-finite numbers spelled so `reviveNonFinite` restores them. */
-export function runsToJson(runs: readonly RunRecord[]): string;
+/** Runs (or their stored parts) as JSON, with non-finite numbers spelled so `reviveNonFinite` restores them. */
+export function runsToJson(runs: readonly unknown[]): string;
 /** JSON.parse reviver for `runsToJson`. */
 export function reviveNonFinite(key: string, value: unknown): unknown;
 /** The run as the app stores it: summary (`runs`) and details (`runDetails`). */

@@ -1,40 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { NotebookPage } from './pages/notebook';
-
-const STORES = ['notebooks', 'datasets', 'versions', 'chunks', 'runs', 'runDetails', 'models', 'modelVersions', 'modelFiles', 'aliasEvents', 'predictions', 'driftReports'];
-
-/** Every stored primary key by table (alias events by content: their ids are local), straight from IndexedDB. */
-function storedKeys(page: Page): Promise<Record<string, string[]>> {
-  return page.evaluate(
-    (stores) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('labbook');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction(stores, 'readonly');
-          const out: Record<string, string[]> = {};
-          let left = stores.length;
-          for (const s of stores) {
-            const req = s === 'aliasEvents' ? tx.objectStore(s).getAll() : tx.objectStore(s).getAllKeys();
-            req.onsuccess = () => {
-              const rows = req.result as unknown[];
-              out[s] = rows
-                .map((r) => (s === 'aliasEvents' ? JSON.stringify({ ...(r as object), id: 0 }) : JSON.stringify(r)))
-                .sort();
-              if (--left === 0) {
-                db.close();
-                resolve(out);
-              }
-            };
-          }
-        };
-      }),
-    STORES,
-  );
-}
+import { NotebookPage, type FileSpec } from './pages/notebook';
+import { WORKSPACE_STORES as STORES, storedKeys } from './pages/stored';
 
 /** Headless Chromium has no save picker; make sure of it so the download fallback is used. */
 async function noSavePicker(page: Page): Promise<void> {
@@ -42,6 +11,8 @@ async function noSavePicker(page: Page): Promise<void> {
     delete (window as unknown as Record<string, unknown>).showSaveFilePicker;
   });
 }
+
+const batch: FileSpec = { name: 'heart-new-batch.csv', mimeType: 'text/csv', buffer: readFileSync(join(import.meta.dirname, '..', '..', 'datasets', 'heart-new-batch.csv')) };
 
 async function backUp(page: Page, button: 'Back up workspace' | 'Export notebook', out: string): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
@@ -62,10 +33,23 @@ test.describe('backup and restore', () => {
     await nb.goto();
     await expect(nb.sidebar.getByText('No backup yet')).toBeVisible();
     const train = await nb.trainCellOnSample();
+    await train.getByLabel('Model name').fill('heart-risk');
     await nb.train(train);
+    // A model version with an alias, a prediction and a drift report.
+    await train.getByRole('button', { name: 'heart-risk v1' }).click();
+    await page.getByLabel('Alias').fill('champion');
+    await page.getByRole('button', { name: 'Set alias' }).click();
+    await expect(page.getByRole('button', { name: 'Remove alias champion' })).toBeVisible();
+    await nb.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
+    await nb.predictFile(batch, 5000);
+    const drift = await nb.addCell('Drift');
+    await drift.getByLabel('Reference data').selectOption({ label: (await drift.getByLabel('Reference data').locator('option', { hasText: /^heart-sample v1/ }).innerText()).trim() });
+    await drift.getByLabel('Choose new CSV').setInputFiles(batch);
+    await drift.getByRole('button', { name: 'Check drift' }).click();
+    await expect(drift.getByTestId('drift-summary')).toContainText('features drifted', { timeout: 60_000 });
     const before = await storedKeys(page);
-    expect(before.runs?.length).toBeGreaterThan(0);
-    expect(before.chunks?.length).toBeGreaterThan(0);
+    for (const s of STORES) expect(before[s]?.length, s).toBeGreaterThan(0);
+    expect(before.models).toEqual([expect.stringMatching(/"champion":"[0-9a-f]{64}"/)]);
     const zip = await backUp(page, 'Back up workspace', info.outputPath('backup.zip'));
     await expect(page.getByRole('status', { name: 'Backup result' })).toContainText('Backed up');
     await expect(nb.sidebar.getByText(/Last backup: just now/)).toBeVisible();
@@ -91,13 +75,15 @@ test.describe('backup and restore', () => {
     expect(await storedKeys(other)).toEqual(empty);
 
     await restore(other, zip);
-    await expect(other.getByRole('status', { name: 'Backup result' })).toContainText(/^Added .*1 dataset version/);
+    await expect(other.getByRole('status', { name: 'Backup result' })).toHaveText(
+      'Added 1 notebook, 2 datasets, 2 dataset versions, 1 model, 1 model version, 1 alias event, 1 run, 1 prediction, 1 drift report; already had nothing.',
+    );
     const after = await storedKeys(other);
     for (const s of STORES) {
       if (s === 'notebooks') expect(after[s]).toEqual(expect.arrayContaining(before[s]!));
       else expect(after[s], s).toEqual(before[s]);
     }
-    await expect(other.getByRole('navigation', { name: 'Side bar' }).getByRole('button', { name: /heart/ })).toBeVisible();
+    await expect(other.getByRole('navigation', { name: 'Side bar' }).getByRole('button', { name: 'heart-sample', exact: true })).toBeVisible();
 
     await restore(other, zip);
     await expect(other.getByRole('status', { name: 'Backup result' })).toContainText(/^Added nothing; already had/);
