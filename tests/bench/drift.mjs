@@ -29,16 +29,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.mjs';
 import { startPreview } from './preview.mjs';
-import { longTasksBetween, observeLongTasks } from './longtasks.mjs';
+import { Missing, SLOW, TIMEOUT, need, openApp, timed } from './ui.mjs';
 import { SHIFTED_FEATURES } from '../../datasets/generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, '.bench');
 const PORT = 4183;
-/** How long an element of the UI may take to appear before it counts as missing. */
-const TIMEOUT = 30_000;
-/** Importing a 23 MB CSV, a drift check or a training run may take longer than TIMEOUT on 2 cores. */
-const SLOW = 300_000;
 /** The whole benchmark gives up after this long rather than hang. */
 const WATCHDOG_MS = 20 * 60_000;
 /** Evidently, as reported in the issue: a reference, not measured here. */
@@ -47,9 +43,6 @@ const MODEL_NAME = 'bench-mlp';
 /** Checks timed with the reference's statistics reused (the median is reported). */
 const REUSED_REPEATS = 3;
 mkdirSync(out, { recursive: true });
-
-/** An element of the UI the benchmark needs is not there. */
-class Missing extends Error {}
 
 function run(cmd, args) {
   execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
@@ -79,70 +72,6 @@ const watchdog = setTimeout(() => {
   void Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 5000))]).finally(() => process.exit(1));
 }, WATCHDOG_MS);
 watchdog.unref();
-
-/** Page-side: the time of every click and change (file inputs), so a phase starts at its event. */
-function eventProbe() {
-  window.__events = [];
-  for (const type of ['click', 'change']) {
-    addEventListener(
-      type,
-      (e) => {
-        const now = performance.now();
-        window.__events.push({ type, at: e.timeStamp > 0 && e.timeStamp <= now ? e.timeStamp : now });
-      },
-      true,
-    );
-  }
-}
-
-/** A fresh browser context with the probes, the app opened and its first notebook shown. */
-async function openApp() {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await observeLongTasks(page);
-  await page.addInitScript(eventProbe);
-  await page.goto(preview.base);
-  await need(page.getByRole('heading', { level: 1 }), 'the app’s level-1 heading');
-  return { context, page, errors };
-}
-
-/** Waits for `locator`; a timeout means the UI lacks it: Missing, naming `what`. */
-async function need(locator, what, timeout = TIMEOUT) {
-  try {
-    await locator.first().waitFor({ timeout });
-  } catch (err) {
-    if (err?.name === 'TimeoutError') throw new Missing(`${what} (waited ${Math.round(timeout / 1000)} s)`);
-    throw err;
-  }
-  return locator.first();
-}
-
-/**
- * One timed phase: `trigger()` (a click or a file choice), then the first
- * animation frame at which `condition(arg)` holds in the page. Times are the
- * page's performance.now(): from the triggering event to that frame.
- */
-async function timed(page, { trigger, event, condition, arg = null, what, timeout = SLOW }) {
-  const armedAt = await page.evaluate(() => performance.now());
-  await trigger();
-  let done;
-  try {
-    // As an expression, so the condition runs as written in the page, at each frame.
-    const handle = await page.waitForFunction(`(${condition.toString()})(${JSON.stringify(arg)}) ? performance.now() : false`, null, { polling: 'raf', timeout });
-    done = await handle.jsonValue();
-  } catch (err) {
-    if (err?.name === 'TimeoutError') throw new Missing(`${what} did not appear within ${Math.round(timeout / 1000)} s`);
-    throw err;
-  }
-  const start = await page.evaluate(([type, after]) => window.__events.find((e) => e.type === type && e.at >= after)?.at ?? after, [event, armedAt]);
-  const tasks = await longTasksBetween(page, start, done);
-  return { ms: done - start, start, done, longestTaskMs: tasks.longest, longTasks: tasks.count };
-}
 
 const median = (xs) => {
   const v = [...xs].sort((x, y) => x - y);
@@ -202,7 +131,7 @@ browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM
 const chromiumVersion = browser.version();
 try {
   // ---- 1. the two full files, through the UI ----
-  const app = await openApp();
+  const app = await openApp(browser, preview.base);
   const { page } = app;
   try {
     await (await need(page.getByRole('button', { name: '+ Dataset cell' }), 'the button "+ Dataset cell"')).click();
@@ -211,7 +140,7 @@ try {
     results.importSample = await timed(page, {
       trigger: () => chooseCsv.setInputFiles(samplePath),
       event: 'change',
-      condition: (t) => [...document.querySelectorAll('[role=status]')].some((el) => el.textContent.includes(t)),
+      condition: (t) => [...document.querySelectorAll('[role=status]')].some((el) => el.textContent.includes(t)) && performance.now(),
       arg: 'Stored as version 1 of "heart-full"',
       what: 'the status "Stored as version 1 of "heart-full"" in the dataset cell',
     });
@@ -224,7 +153,7 @@ try {
     results.importBatch = await timed(page, {
       trigger: () => chooseNew.setInputFiles(batchPath),
       event: 'change',
-      condition: (t) => [...document.querySelectorAll('[role=status]')].some((el) => el.textContent.includes(t)),
+      condition: (t) => [...document.querySelectorAll('[role=status]')].some((el) => el.textContent.includes(t)) && performance.now(),
       arg: 'Stored as version 1 of "heart-full-new-batch"',
       what: 'the status "Stored as version 1 of "heart-full-new-batch"" in the drift cell',
     });
@@ -247,7 +176,7 @@ try {
     const checkDone = (wantReused) => {
       const busy = [...document.querySelectorAll('button')].some((el) => el.textContent.trim() === 'Checking…');
       const line = document.querySelector('[data-testid="drift-summary"] + .row .muted');
-      return window.__sawBusy && !busy && line !== null && (!wantReused || line.textContent.includes('were reused'));
+      return window.__sawBusy && !busy && line !== null && (!wantReused || line.textContent.includes('were reused')) && performance.now();
     };
     let lastReport = null;
     const check = async (label, { reused = false, repeat = 1, what }) => {
@@ -288,7 +217,7 @@ try {
   }
 
   // ---- 3. the bundle of a 2 x 64 MLP ----
-  const trainer = await openApp();
+  const trainer = await openApp(browser, preview.base);
   let bundlePath = null;
   let bundleName = null;
   try {
@@ -308,7 +237,7 @@ try {
     results.bundle.train = await timed(p, {
       trigger: () => trainButton.click(),
       event: 'click',
-      condition: () => ['completed', 'failed', 'interrupted', 'cancelled'].includes((document.querySelector('[data-testid="run-status"]')?.textContent ?? '').trim().toLowerCase()),
+      condition: () => ['completed', 'failed', 'interrupted', 'cancelled'].includes((document.querySelector('[data-testid="run-status"]')?.textContent ?? '').trim().toLowerCase()) && performance.now(),
       what: 'the run status (data-testid="run-status") at the end of training',
     });
     results.bundle.train.status = ((await train.getByTestId('run-status').textContent()) ?? '').trim().toLowerCase();
@@ -324,7 +253,7 @@ try {
         await exportButton.click();
       },
       event: 'click',
-      condition: () => document.querySelector('[data-testid="bundle-exported"]') !== null,
+      condition: () => document.querySelector('[data-testid="bundle-exported"]') !== null && performance.now(),
       what: 'the status "Exported … .zip" (data-testid="bundle-exported")',
     });
     let file;
@@ -346,7 +275,7 @@ try {
     await trainer.context.close();
   }
 
-  const importer = await openApp();
+  const importer = await openApp(browser, preview.base);
   try {
     const p = importer.page;
     await (await need(p.getByRole('navigation', { name: 'Side bar' }).getByRole('button', { name: /^Models \(\d+\)$/ }), 'the side bar button "Models (N)"')).click();
@@ -357,7 +286,8 @@ try {
       event: 'change',
       condition: (name) =>
         [...document.querySelectorAll('h1')].some((h) => h.textContent.trim() === name) &&
-        (document.querySelector('[data-testid="imported-note"]')?.textContent ?? '').includes('Imported from a bundle on'),
+        (document.querySelector('[data-testid="imported-note"]')?.textContent ?? '').includes('Imported from a bundle on') &&
+        performance.now(),
       arg: `${MODEL_NAME} v1`,
       what: `the imported version’s page (heading "${MODEL_NAME} v1" and "Imported from a bundle on")`,
     });

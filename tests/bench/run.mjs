@@ -3,8 +3,8 @@
  * `npm run bench`: every benchmark, one after the other, each in its own
  * Node process (each builds what it serves and starts its own preview server).
  *
- *   node tests/bench/run.mjs                 import, then training, then compare, then drift, then converge
- *   node tests/bench/run.mjs --only train    one of them (import | train | compare | drift | converge)
+ *   node tests/bench/run.mjs                 import, then training, compare, drift, converge and backup
+ *   node tests/bench/run.mjs --only train    one of them (import | train | compare | drift | converge | backup)
  *   node tests/bench/run.mjs --no-build      reuse the last builds
  *
  * compare seeds 1,000 synthetic runs and times the runs table and the
@@ -18,6 +18,11 @@
  * webgpu) against the solved optimum and the former 10-epoch mini-batch
  * default, and trains a default MLP to early stopping (tests/bench/converge.mjs).
  *
+ * backup backs up a workspace (the full dataset, 100 runs, 10 model
+ * versions) to a file and as a download, and restores it in a fresh profile,
+ * against raw IndexedDB reads and writes of the same records
+ * (tests/bench/backup.mjs).
+ *
  * Benchmarks print figures and ratios and never fail on time; this exits
  * non-zero only when a benchmark could not run at all.
  */
@@ -26,7 +31,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHES = ['import', 'train', 'compare', 'drift', 'converge'];
+const BENCHES = ['import', 'train', 'compare', 'drift', 'converge', 'backup'];
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
