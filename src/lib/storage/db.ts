@@ -1,7 +1,8 @@
 /**
  * The one Dexie schema. Never edit an old `version(n)`: add `version(n + 1)`
  * with an `.upgrade()` so stored notebooks and datasets survive an update.
- * Only repository files in this folder import it.
+ * An upgrade lives in migrations.ts, frozen: its own copy of what it needs,
+ * never today's runtime code. Only repository files in this folder import it.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type {
@@ -22,6 +23,7 @@ import type {
   VersionRecord,
 } from './records';
 import { summarizeEvaluation } from '../core/training';
+import { upgradeToV3 } from './migrations';
 
 export class LabbookDB extends Dexie {
   notebooks!: EntityTable<NotebookRecord, 'id'>;
@@ -58,13 +60,7 @@ export class LabbookDB extends Dexie {
     // A run's epochs and curves move to runDetails, so listing runs reads ~5 KB a run, not ~40 KB.
     this.version(3)
       .stores({ runDetails: 'runId' })
-      .upgrade(async (tx) => {
-        const runs = tx.table<RunRecord, string>('runs');
-        const whole = await runs.toArray();
-        const parts = whole.map(splitStoredRun);
-        await tx.table<RunDetailsRecord, string>('runDetails').bulkPut(parts.map((p) => p.details));
-        await runs.bulkPut(parts.map((p) => p.summary) as unknown as RunRecord[]);
-      });
+      .upgrade(upgradeToV3);
     // Batch predictions: a new table only.
     this.version(4).stores({ predictions: 'id, modelVersionId, datasetHash, createdAt' });
     // Model bundles: the extras (README.md, reference statistics) of imported versions. A new table only.
