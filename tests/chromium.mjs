@@ -1,6 +1,6 @@
 /**
  * The browser every e2e test and benchmark uses: Debian's Chromium (nothing
- * may download a browser here) with the flags measured in shared/FACTS.md.
+ * may download a browser here) with the flags that make WebGPU work headless.
  */
 import { existsSync } from 'node:fs';
 

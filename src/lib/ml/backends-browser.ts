@@ -18,7 +18,7 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
-// The threaded build's helper workers break in a minified bundle, and were no faster on 2 cores (FACTS.md).
+// The threaded build's helper workers break in a minified bundle, and were no faster on 2 cores when measured.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 interface GpuLike {
