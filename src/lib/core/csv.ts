@@ -3,7 +3,11 @@
  * any size and keeps its state between them, so a record, a quoted field or
  * a CRLF pair may be split anywhere by the chunking.
  */
+import { fieldTooLong, MAX_FIELD_CHARS, MAX_RECORD_CHARS, recordTooLong, type CsvLimits } from './csv-limits';
 import { ImportError, type Delimiter } from './types';
+
+// Kept in its own file; re-exported so callers import CSV helpers from one place.
+export { detectDelimiter } from './csv-delimiter';
 
 const QUOTE = 34; // "
 const LF = 10;
@@ -65,6 +69,9 @@ export function recordFields(r: CsvRecord): string[] {
  * inside an unquoted field is literal, and characters after a closing quote
  * are appended to the field (`"ab"c` reads as `abc`). Lines with nothing on
  * them are skipped.
+ *
+ * A record or field longer than its limit (see csv-limits) throws
+ * ImportError('too-large') as soon as the text that passes it arrives.
  */
 export class CsvScanner implements CsvRecord {
   /** The first record terminator seen (`none` until one is). */
@@ -94,12 +101,25 @@ export class CsvScanner implements CsvRecord {
   private pendingCR = false;
   /** Inside quotes, the previous character was a CR (so a following LF is the same line break). */
   private quotedPrevCR = false;
+  /** Whether the current field started with a quote. */
+  private fieldQuoted = false;
+  /** Characters of the open record in earlier chunks. */
+  private carried = 0;
+  /** Fields of the open record already copied out of earlier chunks. */
+  private kept = 0;
+  private readonly maxRecord: number;
+  private readonly maxField: number;
 
+  /** `columnName` names column k in limit errors (the header, once known). */
   constructor(
     delimiter: Delimiter,
     private readonly onRecord: RecordHandler,
+    limits: CsvLimits = {},
+    private readonly columnName: (index: number) => string | undefined = () => undefined,
   ) {
     this.delim = delimiter.charCodeAt(0);
+    this.maxRecord = limits.maxRecordChars ?? MAX_RECORD_CHARS;
+    this.maxField = limits.maxFieldChars ?? MAX_FIELD_CHARS;
   }
 
   /** Parses the next piece of decoded text. */
@@ -117,6 +137,8 @@ export class CsvScanner implements CsvRecord {
         this.noteEnding('cr');
       }
     }
+    // Where the open record starts in this text (its earlier part is `carried`).
+    let recordStart = i;
     const d = this.delim;
     // Hot state lives in locals and is written back when the chunk is done.
     let state = this.state;
@@ -154,6 +176,7 @@ export class CsvScanner implements CsvRecord {
           state = QUOTED;
           this.quoteLine = this.line;
           this.quotedInRecord = true;
+          this.fieldQuoted = true;
           this.quotedPrevCR = false;
           i++;
           continue;
@@ -181,6 +204,7 @@ export class CsvScanner implements CsvRecord {
         if (j > i) part = part.length === 0 ? text.slice(i, j) : part + text.slice(i, j);
         this.addString(part);
         part = '';
+        this.fieldQuoted = false;
       }
       state = FIELD_START;
       i = j + 1;
@@ -199,20 +223,29 @@ export class CsvScanner implements CsvRecord {
       } else {
         this.noteEnding('lf');
       }
+      if (this.carried + (j - recordStart) > this.maxRecord) throw this.recordError();
+      this.carried = 0;
+      recordStart = i;
       this.endRecord();
       this.line++;
       this.recordLine = this.line;
     }
     this.state = state;
     this.part = part;
+    // Checked per chunk so a file without line breaks stops early instead of filling memory.
+    if (part.length > this.maxField) throw this.fieldError(state === QUOTED);
+    this.carried += n - recordStart;
+    if (this.carried > this.maxRecord) throw this.recordError();
     // The open record continues in the next chunk: its ranges must not outlive this text.
+    // Fields before `kept` were copied after an earlier chunk: skipping them keeps this linear.
     const starts = this.starts;
-    for (let k = 0; k < this.count; k++) {
+    for (let k = this.kept; k < this.count; k++) {
       if (starts[k]! >= 0) {
         this.strs[k] = text.slice(starts[k], this.ends[k]);
         starts[k] = -1;
       }
     }
+    this.kept = this.count;
   }
 
   /**
@@ -237,9 +270,23 @@ export class CsvScanner implements CsvRecord {
       this.endRecord();
     }
     this.state = FIELD_START;
+    this.fieldQuoted = false;
+    this.carried = 0;
+  }
+
+  private recordError(): ImportError {
+    return recordTooLong(this.recordLine, this.line === this.recordLine, this.maxRecord);
+  }
+
+  /** For the field being added at index `count`; `open`: its quote is not closed yet. */
+  private fieldError(open: boolean): ImportError {
+    const quoted = this.fieldQuoted;
+    const at = { line: quoted ? this.quoteLine : this.line, index: this.count, name: this.columnName(this.count), quoted, open };
+    return fieldTooLong(at, this.maxField);
   }
 
   private addRange(start: number, end: number): void {
+    if (end - start > this.maxField) throw this.fieldError(false);
     const k = this.count;
     if (k === this.starts.length) this.growFields();
     this.starts[k] = start;
@@ -248,6 +295,7 @@ export class CsvScanner implements CsvRecord {
   }
 
   private addString(value: string): void {
+    if (value.length > this.maxField) throw this.fieldError(false);
     const k = this.count;
     if (k === this.starts.length) this.growFields();
     this.starts[k] = -1;
@@ -274,6 +322,7 @@ export class CsvScanner implements CsvRecord {
       this.onRecord(this, this.recordLine);
     }
     this.count = 0;
+    this.kept = 0;
   }
 
   private noteEnding(kind: LineEnding): void {
@@ -317,68 +366,4 @@ export function parseCsv(text: string, delimiter: Delimiter = ','): { rows: stri
   parser.push(text);
   parser.end();
   return { rows, lines };
-}
-
-const CANDIDATES: readonly Delimiter[] = [',', ';', '\t'];
-
-/**
- * Guesses the delimiter from the start of a file. Counts each candidate
- * outside quotes on the first ~20 records; a candidate whose count is the
- * same non-zero number on every record wins (highest count first), otherwise
- * the highest total. Defaults to ','.
- */
-export function detectDelimiter(sampleText: string, maxRecords = 20): Delimiter {
-  const perRecord: number[][] = [];
-  let counts = [0, 0, 0];
-  let inQuotes = false;
-  let sawContent = false;
-  const n = sampleText.length;
-  let complete = false;
-  for (let i = 0; i < n && perRecord.length < maxRecords; i++) {
-    const c = sampleText.charCodeAt(i);
-    if (c === QUOTE) {
-      inQuotes = !inQuotes; // a doubled quote toggles twice: no net change
-      sawContent = true;
-    } else if (inQuotes) {
-      continue;
-    } else if (c === LF || c === CR) {
-      if (sawContent) perRecord.push(counts);
-      counts = [0, 0, 0];
-      sawContent = false;
-      complete = true;
-    } else {
-      sawContent = true;
-      if (c === 44) counts[0]!++;
-      else if (c === 59) counts[1]!++;
-      else if (c === 9) counts[2]!++;
-    }
-  }
-  // A trailing partial record is only trusted when it is all we have: the
-  // sample may have been cut in the middle of it.
-  if (sawContent && (!complete || perRecord.length === 0)) perRecord.push(counts);
-  if (perRecord.length === 0) return ',';
-
-  let best: Delimiter = ',';
-  let bestConsistent = 0;
-  let bestTotal = 0;
-  let bestTotalDelim: Delimiter | null = null;
-  for (let k = 0; k < CANDIDATES.length; k++) {
-    const first = perRecord[0]![k]!;
-    let total = 0;
-    let consistent = first > 0;
-    for (const rec of perRecord) {
-      total += rec[k]!;
-      if (rec[k] !== first) consistent = false;
-    }
-    if (consistent && first > bestConsistent) {
-      bestConsistent = first;
-      best = CANDIDATES[k]!;
-    }
-    if (total > bestTotal) {
-      bestTotal = total;
-      bestTotalDelim = CANDIDATES[k]!;
-    }
-  }
-  if (bestConsistent > 0) return best;
-  return bestTotalDelim ?? ',';
 }

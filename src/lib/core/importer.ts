@@ -5,6 +5,7 @@
  */
 import { encodeChunks } from './columnar';
 import { CsvScanner, detectDelimiter, recordFields, type CsvRecord } from './csv';
+import type { CsvLimits } from './csv-limits';
 import { assertText, hasUtf8Bom, InvalidUtf8Error, SNIFF_BYTES, StreamDecoder, type TextEncodingName } from './decode';
 import { createSha256 } from './hashing';
 import { ColumnBuilder, isMissing } from './infer';
@@ -150,7 +151,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
 /** Reads the whole file once with one encoding. Throws InvalidUtf8Error to ask for a Windows-1252 pass. */
 async function readPass(
   source: ImportSource,
-  opts: ImportOptions,
+  opts: ImportOptions & CsvLimits,
   hooks: ImportHooks,
   encoding: TextEncodingName,
   report: (phase: ImportProgress['phase'], bytes: number, rows: number, force: boolean) => void,
@@ -173,7 +174,7 @@ async function readPass(
     if (parser === null) {
       // The first decoded text is the whole first 64 KiB: plenty to guess from.
       delimiter = opts.delimiter ?? detectDelimiter(text);
-      parser = new CsvScanner(delimiter, table.onRecord);
+      parser = new CsvScanner(delimiter, table.onRecord, opts, (k) => table.header?.[k]);
     }
     parser.push(text);
   };
@@ -271,11 +272,13 @@ function overrideFor(types: ImportOptions['types'], name: string): ColumnType | 
  *
  * Progress: while reading at most one call per 100 ms plus one when reading
  * ends, then one as profiling starts and one as encoding starts.
- * @throws ImportError 'empty' | 'header-only' | 'binary' | 'unterminated-quote' | 'cancelled' | 'unreadable'
+ * A record or field over its limit (csv-limits; `opts` may lower them for
+ * tests) stops the import as soon as the bytes that pass it are read.
+ * @throws ImportError 'empty' | 'header-only' | 'binary' | 'unterminated-quote' | 'too-large' | 'cancelled' | 'unreadable'
  */
 export async function importCsv(
   source: ImportSource,
-  opts: ImportOptions = {},
+  opts: ImportOptions & CsvLimits = {},
   hooks: ImportHooks = {},
 ): Promise<ImportResult> {
   const started = Date.now();
