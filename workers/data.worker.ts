@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { importCsv } from '../src/lib/core/importer';
 import { blobChunks } from '../src/lib/core/blob-stream';
 import { reprofileColumn } from '../src/lib/core/reprofile';
-import { hashInWorker } from './hash-client';
+import { hashInWorker } from '../src/lib/hash-client';
 import { ImportError, type ImportOptions, type ImportProgress, type ImportResult } from '../src/lib/core/types';
 import { decodeColumns } from '../src/lib/core/dataset-source';
 import { combinedCsv } from '../src/lib/core/combine';

@@ -1,56 +1,52 @@
-/** The one place that starts workers and wraps them with Comlink. */
+/**
+ * The one place that starts workers and wraps them with Comlink. Each is started on first use
+ * and supervised (./worker-supervisor): if it dies, its pending calls fail with a message that
+ * says so, and the next call starts it again.
+ */
 import * as Comlink from 'comlink';
 import type { DataApi } from '../../workers/data.worker';
 import type { TrainApi } from '../../workers/train.worker';
 import type { PredictApi } from '../../workers/predict.worker';
 import type { BundleApi } from '../../workers/bundle.worker';
 import type { BackupApi } from '../../workers/backup.worker';
+import { supervised } from './worker-supervisor';
 
-let data: Comlink.Remote<DataApi> | undefined;
-let train: Comlink.Remote<TrainApi> | undefined;
-let predict: Comlink.Remote<PredictApi> | undefined;
-let bundle: Comlink.Remote<BundleApi> | undefined;
-
-/** The data worker (CSV import, profiling), started on first use. */
-export function dataWorker(): Comlink.Remote<DataApi> {
-  data ??= Comlink.wrap<DataApi>(
-    new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'labbook-data' }),
-  );
-  return data;
+/** `make` must spell `new Worker(new URL('…', import.meta.url), …)` out: that is how Vite finds and bundles a worker. */
+function start<T>(make: () => Worker): () => { worker: Worker; remote: Comlink.Remote<T> } {
+  return () => {
+    const worker = make();
+    return { worker, remote: Comlink.wrap<T>(worker) };
+  };
 }
 
-/** The train worker (TF.js), started on first use; kept apart from the data worker so it carries no danfojs. */
-export function trainWorker(): Comlink.Remote<TrainApi> {
-  train ??= Comlink.wrap<TrainApi>(
-    new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'labbook-train' }),
-  );
-  return train;
-}
+/** The data worker (CSV import, profiling). */
+export const dataWorker = supervised(
+  'data',
+  start<DataApi>(() => new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'labbook-data' })),
+);
 
-/** The predict worker (TF.js inference on a whole dataset version), started on first use. */
-export function predictWorker(): Comlink.Remote<PredictApi> {
-  predict ??= Comlink.wrap<PredictApi>(
-    new Worker(new URL('../../workers/predict.worker.ts', import.meta.url), { type: 'module', name: 'labbook-predict' }),
-  );
-  return predict;
-}
+/** The train worker (TF.js); kept apart from the data worker so it carries no danfojs. */
+export const trainWorker = supervised(
+  'training',
+  start<TrainApi>(() => new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'labbook-train' })),
+);
 
-/** The bundle worker (building and verifying model bundle .zip files), started on first use. */
-export function bundleWorker(): Comlink.Remote<BundleApi> {
-  bundle ??= Comlink.wrap<BundleApi>(
-    new Worker(new URL('../../workers/bundle.worker.ts', import.meta.url), { type: 'module', name: 'labbook-bundle' }),
-  );
-  return bundle;
-}
+/** The predict worker (TF.js inference on a whole dataset version, drift checks). */
+export const predictWorker = supervised(
+  'prediction',
+  start<PredictApi>(() => new Worker(new URL('../../workers/predict.worker.ts', import.meta.url), { type: 'module', name: 'labbook-predict' })),
+);
 
-let backup: Comlink.Remote<BackupApi> | undefined;
+/** The bundle worker (building and verifying model bundle .zip files). */
+export const bundleWorker = supervised(
+  'bundle',
+  start<BundleApi>(() => new Worker(new URL('../../workers/bundle.worker.ts', import.meta.url), { type: 'module', name: 'labbook-bundle' })),
+);
 
-/** The backup worker (workspace backups, restores, shared notebooks), started on first use. */
-export function backupWorker(): Comlink.Remote<BackupApi> {
-  backup ??= Comlink.wrap<BackupApi>(
-    new Worker(new URL('../../workers/backup.worker.ts', import.meta.url), { type: 'module', name: 'labbook-backup' }),
-  );
-  return backup;
-}
+/** The backup worker (workspace backups, restores, shared notebooks, storage usage). */
+export const backupWorker = supervised(
+  'backup',
+  start<BackupApi>(() => new Worker(new URL('../../workers/backup.worker.ts', import.meta.url), { type: 'module', name: 'labbook-backup' })),
+);
 
 export { proxy, transfer } from 'comlink';

@@ -1,16 +1,17 @@
 /**
- * The data worker's side of the hash worker: hashes a Blob on the second core
- * while the import parses it. Each hash gets a worker of its own (an idle one
- * is kept warm for the next import); a cancelled import ends its worker at
- * once, so no hashing outlives its import and other imports are untouched.
+ * The data worker's side of the hash worker: hashes a Blob on the second core while the
+ * import parses it. Each hash gets a worker of its own (an idle one is kept warm for the next
+ * import); a cancelled import ends its worker at once, so no hashing outlives its import and
+ * other imports are untouched. It lives in src/lib beside workers.ts, as the other place that
+ * starts a worker (this one from inside the data worker).
  */
-import type { HashReply, HashRequest } from './hash.worker';
+import type { HashReply, HashRequest } from '../../workers/hash.worker';
 
 let idle: Worker | null = null;
 let nextId = 1;
 
 function startWorker(): Worker {
-  return new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module', name: 'labbook-hash' });
+  return new Worker(new URL('../../workers/hash.worker.ts', import.meta.url), { type: 'module', name: 'labbook-hash' });
 }
 
 /**
