@@ -1,9 +1,9 @@
 /**
  * Which kind of file the installed app was opened with (File Handling API): a CSV to import,
  * a Labbook archive (a workspace backup or a notebook export: a zip with a root
- * `labbook-manifest.json`), or a model bundle (any other zip). Pure: the caller reads the bytes.
+ * `labbook-manifest.json`), or a model bundle (any other zip), from a zip's directory alone.
  */
-import { unzipSync } from 'fflate';
+import { blobSource, readDirectory } from './backup-zip';
 
 export type LaunchFileKind = 'csv' | 'labbook-archive' | 'model-bundle' | 'unsupported';
 
@@ -18,37 +18,30 @@ export function kindByName(name: string, type = ''): 'csv' | 'zip' | 'unsupporte
   return 'unsupported';
 }
 
-/**
- * The entry names of a zip, read from its central directory without inflating anything;
- * null when the bytes are not a readable zip.
- */
-export function zipEntryNames(bytes: Uint8Array): string[] | null {
-  const names: string[] = [];
-  try {
-    unzipSync(bytes, {
-      filter: (file) => {
-        names.push(file.name);
-        return false;
-      },
-    });
-  } catch {
-    return null;
-  }
-  return names;
-}
-
 /** A zip's kind: a Labbook archive when `labbook-manifest.json` is a root entry, else a model bundle. */
 export function zipKind(entryNames: readonly string[]): 'labbook-archive' | 'model-bundle' {
   return entryNames.includes(LABBOOK_MANIFEST) ? 'labbook-archive' : 'model-bundle';
 }
 
 /**
- * Classifies one launched file. `bytes` is read only for zips. A zip that cannot be read is
- * still routed as a model bundle, whose importer explains what is wrong with it.
+ * The entry names of a zip (a Blob or File), from its central directory at the end: only the
+ * tail is read, so a multi-gigabyte backup is not loaded to be classified. Null when the
+ * bytes are not a readable zip.
  */
-export async function classifyLaunchFile(file: { name: string; type?: string }, bytes: () => Promise<Uint8Array>): Promise<LaunchFileKind> {
+export function zipEntryNames(file: Blob): Promise<string[] | null> {
+  return readDirectory(blobSource(file), 'file').then(
+    (entries) => entries.map((e) => e.name),
+    () => null,
+  );
+}
+
+/**
+ * Classifies one launched file. `entryNames` is asked only for zips. A zip that cannot be
+ * read is still routed as a model bundle, whose importer explains what is wrong with it.
+ */
+export async function classifyLaunchFile(file: { name: string; type?: string }, entryNames: () => Promise<string[] | null>): Promise<LaunchFileKind> {
   const byName = kindByName(file.name, file.type ?? '');
   if (byName !== 'zip') return byName;
-  const names = zipEntryNames(await bytes());
+  const names = await entryNames();
   return names ? zipKind(names) : 'model-bundle';
 }

@@ -4,7 +4,7 @@
  * archive (backup or notebook export) goes to the backup restore; any other zip is imported
  * as a model bundle, as on the Models page.
  */
-import { classifyLaunchFile } from '../core/launch-files';
+import { classifyLaunchFile, zipEntryNames } from '../core/launch-files';
 import type { AppState } from './app.svelte';
 
 /** Resolves once the app has opened its notebooks. */
@@ -24,7 +24,7 @@ function whenReady(app: AppState): Promise<void> {
 export async function openLaunchedFiles(app: AppState, files: readonly File[]): Promise<void> {
   await whenReady(app);
   for (const file of files) {
-    const kind = await classifyLaunchFile(file, async () => new Uint8Array(await file.arrayBuffer()));
+    const kind = await classifyLaunchFile(file, () => zipEntryNames(file));
     if (kind === 'csv') {
       const notebook = app.notebook;
       if (!notebook) {

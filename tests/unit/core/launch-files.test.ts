@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import { classifyLaunchFile, kindByName, zipEntryNames, zipKind } from '../../../src/lib/core/launch-files';
 
+const blob = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
 const zip = (files: Record<string, string>) => zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)])));
 
 describe('launch-file routing', () => {
@@ -12,9 +13,9 @@ describe('launch-file routing', () => {
     expect(kindByName('notes.txt', 'text/plain')).toBe('unsupported');
   });
 
-  it('lists zip entries without inflating them, and refuses non-zips', () => {
-    expect(zipEntryNames(zip({ 'labbook-manifest.json': '{}', 'notebooks/a.json': '{}' }))).toEqual(['labbook-manifest.json', 'notebooks/a.json']);
-    expect(zipEntryNames(strToU8('age,sex\n1,2\n'))).toBeNull();
+  it('lists zip entries from the directory at the end, and refuses non-zips', async () => {
+    expect(await zipEntryNames(blob(zip({ 'labbook-manifest.json': '{}', 'notebooks/a.json': '{}' })))).toEqual(['labbook-manifest.json', 'notebooks/a.json']);
+    expect(await zipEntryNames(blob(strToU8('age,sex\n1,2\n')))).toBeNull();
   });
 
   it('a root labbook-manifest.json makes a Labbook archive; a nested one does not', () => {
@@ -25,9 +26,9 @@ describe('launch-file routing', () => {
 
   it('classifies files end to end, reading bytes only for zips', async () => {
     let reads = 0;
-    const bytesOf = (b: Uint8Array) => async () => {
+    const bytesOf = (b: Uint8Array) => () => {
       reads++;
-      return b;
+      return zipEntryNames(blob(b));
     };
     expect(await classifyLaunchFile({ name: 'heart.csv' }, bytesOf(new Uint8Array()))).toBe('csv');
     expect(reads).toBe(0);
