@@ -51,6 +51,104 @@ export default defineConfig(
       'no-undef': 'off',
     },
   },
+  // Layers: core <- storage <- state <- components; workers expose src/lib via Comlink.
+  // Relative paths are matched by folder name, at any depth.
+  {
+    files: ['src/lib/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['svelte', 'svelte/*', 'dexie', 'comlink', '@tensorflow/*'],
+              message: 'src/lib/core is pure logic: no Svelte, Dexie, Comlink or TensorFlow.js, so it runs in workers and Node tests.',
+            },
+            {
+              regex: String.raw`^\.{1,2}/(?:.*/)?(?:storage|state|workers|worker-supervisor|hash-client|components|ml)(?:/|\.ts$|$)`,
+              message:
+                'src/lib/core imports only core: storage, state, workers, components and ml (TensorFlow.js) sit above it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/lib/storage/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^\.{1,2}/(?:.*/)?(?:state|components|workers)(?:/|\.ts$|$)`,
+              message: 'src/lib/storage sits on core (and Dexie): state, components and workers sit above it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/lib/state/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^\.{1,2}/(?:.*/)?components(?:/|$)`,
+              message: 'App state sits below the components that show it: it never imports them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/components/**', 'src/App.svelte', 'src/main.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^\.{1,2}/(?:.*/)?storage(?:/|$)`,
+              allowTypeImports: true,
+              message: 'Components reach storage through state (AppState or a state module), or pure rules through core; only `import type` from storage.',
+            },
+            {
+              regex: String.raw`^\.{1,2}/(?:.*/)?workers(?:/|\.ts$|$)`,
+              allowTypeImports: true,
+              message: 'Components reach workers through state; src/lib/workers.ts alone starts them. Only `import type` from workers.',
+            },
+            {
+              group: ['dexie', 'comlink'],
+              allowTypeImports: true,
+              message: 'Components use Dexie and Comlink only through storage and state; only `import type`.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['workers/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^\.{1,2}/(?:.*/)?(?:components|state)(?:/|$)`,
+              message: 'Workers expose src/lib functions (core, ml, storage); they never import components or app state.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Config files, scripts and tests run in Node (tests also touch the page).
     files: [

@@ -4,7 +4,7 @@
  * in one transaction. Split from models.ts, which keeps the registry itself.
  */
 import { db } from './db';
-import { getModelFiles, normalizeModelName, short } from './models';
+import { getModelFiles, short } from './models';
 import type { ModelExtraRecord, ModelFileRecord, ModelRecord, ModelVersionRecord } from './records';
 import {
   LINEAGE_JSON,
@@ -27,6 +27,10 @@ import { summarizeEvaluation, type Evaluation, type EvaluationSummary, type Inpu
 import type { PreprocessSpec } from '../core/preprocess';
 import type { TargetSpec } from '../core/target';
 import type { Task } from '../core/train-config';
+import { bundleFileName, normalizeModelName } from '../core/model-names';
+
+// The naming rule lives in core; re-exported for the registry's existing callers.
+export { suggestedModelName } from '../core/model-names';
 
 const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
 
@@ -48,12 +52,6 @@ export interface BundleExport {
 export interface BundleExportOptions {
   /** reference-stats.json (reference statistics for drift checks), when there are some; replaces a stored one. */
   referenceStats?: Uint8Array;
-}
-
-/** A file name for a version's bundle: the model name with anything but letters, digits, ".", "_" and "-" as "_". */
-export function bundleFileName(modelName: string, version: number, versionId: string): string {
-  const base = modelName.replace(/[^\w.-]+/g, '_').replace(/^[._-]+/, '') || 'model';
-  return `${base}-v${version}-${versionId.slice(0, 12)}.zip`;
 }
 
 async function fileBytes(record: { blob: Blob }): Promise<Uint8Array> {
@@ -125,18 +123,6 @@ export async function bundleExportInput(versionId: string, options: BundleExport
     input: { files, manifestText: version.manifestText, extras, model: { name: version.modelName, version: version.version } },
     fileName: bundleFileName(version.modelName, version.version, version.id),
   };
-}
-
-/** The name an imported bundle is registered under by default: the exporter's, else "<target> model". */
-export function suggestedModelName(bundle: Pick<VerifiedBundle, 'model' | 'files'>): string {
-  if (bundle.model) return bundle.model.name;
-  try {
-    const target = decodeJson<Lineage>(bundle.files, LINEAGE_JSON).config.target;
-    if (typeof target === 'string' && target.trim()) return `${target.trim()} model`.slice(0, 64);
-  } catch (_err) {
-    // A lineage.json that cannot be read is refused by the import itself; any name will do here.
-  }
-  return 'Imported model';
 }
 
 interface ParsedBundle {

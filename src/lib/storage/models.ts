@@ -26,11 +26,7 @@ import { formatThreshold, thresholdVersionFiles } from '../core/threshold-live';
 import { headlineMetrics } from '../core/run-results';
 import type { PreprocessSpec } from '../core/preprocess';
 import type { TargetSpec } from '../core/target';
-
-export const MODEL_NAME_MESSAGE = 'A model name needs 1 to 64 characters.';
-export const ALIAS_MESSAGE =
-  'An alias starts with a lower-case letter and has at most 32 lower-case letters, digits, “-” or “_” (like champion).';
-const ALIAS_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+import { ALIAS_MESSAGE, isValidAlias, normalizeModelName } from '../core/model-names';
 
 export interface SaveModelInput {
   /** The finished run, status 'completed'; it is stored with modelVersionId set. */
@@ -52,19 +48,6 @@ export interface ModelWithVersions {
 /** The first 12 hex digits of an id, for messages. */
 export function short(id: string): string {
   return id.slice(0, 12);
-}
-
-/** A model name as stored: trimmed, 1 to 64 characters; throws MODEL_NAME_MESSAGE otherwise. */
-export function normalizeModelName(name: string): string {
-  const trimmed = name.trim();
-  const length = [...trimmed].length;
-  if (length < 1 || length > 64) throw new Error(MODEL_NAME_MESSAGE);
-  return trimmed;
-}
-
-/** Whether an alias is well formed: /^[a-z][a-z0-9_-]{0,31}$/. */
-export function isValidAlias(alias: string): boolean {
-  return ALIAS_PATTERN.test(alias);
 }
 
 /**

@@ -13,7 +13,6 @@ import {
 } from '../../../src/lib/storage/models';
 import {
   bundleExportInput,
-  bundleFileName,
   getModelExtras,
   getVersionFacts,
   importModelVersion,
@@ -162,12 +161,6 @@ async function bytesOf(blob: Blob): Promise<Buffer> {
 }
 
 describe('model bundle export', () => {
-  it('names the .zip after the model, its number and the first 12 hex digits of the id', () => {
-    expect(bundleFileName('heart risk', 3, 'abcdef0123456789'.repeat(4))).toBe('heart_risk-v3-abcdef012345.zip');
-    expect(bundleFileName('../../étoile', 1, 'f'.repeat(64))).toBe('toile-v1-ffffffffffff.zip');
-    expect(bundleFileName('///', 1, 'f'.repeat(64))).toBe('model-v1-ffffffffffff.zip');
-  });
-
   it('holds the stored files byte for byte, a model card and the registry name, and takes reference statistics', async () => {
     const saved = await register(first, 'heart risk');
     const { input, fileName } = await bundleExportInput(saved.id, { referenceStats: enc.encode('{"columns":[]}') });

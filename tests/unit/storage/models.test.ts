@@ -2,9 +2,8 @@ import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useFreshDatabase } from './fresh-db';
+import { ALIAS_MESSAGE, MODEL_NAME_MESSAGE } from '../../../src/lib/core/model-names';
 import {
-  ALIAS_MESSAGE,
-  MODEL_NAME_MESSAGE,
   aliasHistory,
   aliasesOf,
   countRunsAndModels,
