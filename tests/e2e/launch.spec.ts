@@ -15,8 +15,9 @@ type Consumer = (params: { files: { getFile(): Promise<File> }[] }) => void;
 /** Stands in for the browser's launchQueue: the app's consumer is kept on the window. */
 async function withLaunchQueue(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const w = window as unknown as { launchQueue: unknown; __launch?: Consumer };
-    w.launchQueue = { setConsumer: (fn: Consumer) => (w.__launch = fn) };
+    const w = window as unknown as { __launch?: Consumer };
+    // Chromium has a launchQueue of its own (on the prototype): shadow it.
+    Object.defineProperty(window, 'launchQueue', { configurable: true, value: { setConsumer: (fn: Consumer) => (w.__launch = fn) } });
   });
 }
 

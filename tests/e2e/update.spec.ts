@@ -38,9 +38,10 @@ test.beforeAll(async () => {
   // Files are read at each request, so a new version can be published under a running server.
   server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', ORIGIN).pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = path === '/' ? 'index.html' : path;
     try {
-      const body = readFileSync(join(site, path === '/' ? 'index.html' : path));
-      res.writeHead(200, { 'content-type': TYPES[extname(path === '/' ? '.html' : path)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      const body = readFileSync(join(site, file));
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
       res.end(body);
     } catch {
       res.writeHead(404).end();
