@@ -10,11 +10,8 @@ import { hashInWorker } from '../src/lib/hash-client';
 import { ImportError, type ImportOptions, type ImportProgress, type ImportResult } from '../src/lib/core/types';
 import { decodeColumns } from '../src/lib/core/dataset-source';
 import { combinedCsv } from '../src/lib/core/combine';
-import { columnStats, type ColumnStats } from '../src/lib/core/drift';
-import { referenceStatsJson } from '../src/lib/core/drift-reference';
 import type { DatasetSource } from '../src/lib/core/training';
-import type { TrainConfig } from '../src/lib/core/train-config';
-import { splitOf } from '../src/lib/core/prepare';
+import { referenceStatsBytes } from '../src/lib/drift-run';
 
 export type ImportOutcome =
   | { ok: true; result: ImportResult }
@@ -59,15 +56,7 @@ const api = {
   reprofileColumn,
 
   /** A dataset version's drift statistics for `columns`, as reference-stats.json bytes (for a bundle). */
-  async referenceStats(source: DatasetSource, columns: string[], config: TrainConfig | null): Promise<Uint8Array> {
-    const present = columns.filter((c) => source.schema.some((s) => s.name === c));
-    const decoded = await decodeColumns(source, present);
-    // The model's training split only (the same seeded split training made), when its config is known.
-    const target = config ? decoded.find((c) => c.schema.name === config.target) : undefined;
-    const subset = config && target ? splitOf(config, target).split.train : undefined;
-    const stats = decoded.map((c) => columnStats(c.schema.name, c.schema.type, c.data, subset)).filter((x): x is ColumnStats => x !== null);
-    return new TextEncoder().encode(referenceStatsJson(source.hash, subset?.length ?? source.rows, stats));
-  },
+  referenceStats: referenceStatsBytes,
 
   /** Two stored versions as one CSV file (the first's columns, its rows then the second's), to import. */
   async combine(first: DatasetSource, second: DatasetSource): Promise<Blob> {

@@ -24,9 +24,16 @@ export interface PredictableModel {
 
 /**
  * Predictions for every row of `columns` (all `rows` of a dataset version), or for `subset` of them.
+ * `step`, when given, runs between batches: a superseded request stops there (it throws).
  * @throws Error naming a column the model needs that is absent (check the schema first)
  */
-export async function predictRows(model: PredictableModel, columns: readonly SourceColumn[], rows: number, subset?: Uint32Array): Promise<PredictionOutput> {
+export async function predictRows(
+  model: PredictableModel,
+  columns: readonly SourceColumn[],
+  rows: number,
+  subset?: Uint32Array,
+  step?: () => Promise<void>,
+): Promise<PredictionOutput> {
   const all = subset ?? Uint32Array.from({ length: rows }, (_, i) => i);
   rows = all.length;
   const features = transform(
@@ -39,6 +46,7 @@ export async function predictRows(model: PredictableModel, columns: readonly Sou
     const width = net.outputs[0]!.shape[net.outputs[0]!.shape.length - 1] ?? 1;
     const out = new Float32Array(rows * width);
     for (let start = 0; start < rows; start += PREDICT_BATCH) {
+      await step?.();
       const size = Math.min(PREDICT_BATCH, rows - start);
       const y = tf.tidy(() => net.predict(tf.tensor2d(features.x.subarray(start * features.cols, (start + size) * features.cols), [size, features.cols])) as tf.Tensor);
       out.set(await y.data(), start * width);

@@ -1,10 +1,12 @@
 /**
  * A drift cell's job: read both dataset versions (and the model version's
  * files, when one is chosen), check drift in the predict worker, and store
- * the report with its inputs' hashes. A newer check makes an older one's
- * answer stale: it is dropped.
+ * the report with its inputs' hashes. A newer check supersedes an older one:
+ * the worker stops the older (it answers Superseded), and a stale answer is
+ * neither shown nor stored.
  */
 import { newId } from '../core/ids';
+import { isSuperseded } from '../core/supersede';
 import { modelFromFiles } from '../core/model-files';
 import { checkSchema, type SchemaFinding } from '../core/schema-check';
 import type { DriftOptions } from '../core/drift';
@@ -51,6 +53,12 @@ export class DriftJob {
   error = $state<string | null>(null);
   report = $state.raw<DriftReportRecord | null>(null);
   #request = 0;
+  /** The worker's key for this cell's checks (one job per cell). */
+  readonly #key: string;
+
+  constructor(key: string = newId()) {
+    this.#key = `drift:${key}`;
+  }
 
   get busy(): boolean {
     return this.status === 'running';
@@ -90,7 +98,19 @@ export class DriftJob {
       const columns = inputs.model
         ? inputs.model.inputSchema.map((c) => c.name)
         : (inputs.reference.version?.schema ?? []).map((c) => c.name).filter((n) => inputs.current.version.schema.some((c) => c.name === n));
-      const out = await predictWorker().checkDrift({ reference, referenceStats, current, columns, options: inputs.options, model, trainingRowsOnly: inputs.reference.kind === 'model' });
+      const out = await predictWorker().checkDrift({
+        reference,
+        referenceStats,
+        current,
+        columns,
+        options: inputs.options,
+        model,
+        trainingRowsOnly: inputs.reference.kind === 'model',
+        key: this.#key,
+        requestId: `${this.#key}:${request}`,
+      });
+      // Superseded while the answer travelled: not stored, not shown.
+      if (request !== this.#request) return null;
       const modelDrift = out.model ? withTolerances(out.model, inputs.tolerances) : null;
       const report: DriftReportRecord = {
         id: newId(),
@@ -110,15 +130,15 @@ export class DriftJob {
         ms: out.ms,
       };
       await saveDriftReport(report);
-      if (request === this.#request) {
-        this.report = report;
-        this.status = 'idle';
-      }
+      if (request !== this.#request) return null;
+      this.report = report;
+      this.status = 'idle';
       return report;
     } catch (err) {
+      // A Superseded answer belongs to an older request: the newer one sets the status.
       if (request === this.#request) {
-        this.status = 'error';
-        this.error = `The drift check failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.status = isSuperseded(err) ? 'idle' : 'error';
+        this.error = isSuperseded(err) ? null : `The drift check failed: ${err instanceof Error ? err.message : String(err)}`;
       }
       return null;
     }

@@ -1,11 +1,13 @@
 /**
  * A predict cell's job: read the model version's files and the dataset
  * version's chunks, predict in the predict worker, store the result (with its
- * CSV file) as a prediction record. A newer request makes an older one's
- * answer stale: it is dropped.
+ * CSV file) as a prediction record. A newer request supersedes an older one:
+ * the worker stops the older (it answers Superseded), and a stale answer is
+ * neither shown nor stored.
  */
 import { modelFromFiles } from '../core/model-files';
 import { newId } from '../core/ids';
+import { isSuperseded } from '../core/supersede';
 import { getModelFileBytes } from '../storage/models';
 import { getDatasetSource } from '../storage/datasets';
 import { getPrediction, savePrediction } from '../storage/predictions';
@@ -20,6 +22,12 @@ export class PredictJob {
   /** The prediction shown: the newest run here, or the one the cell's config names. */
   result = $state.raw<PredictionRecord | null>(null);
   #request = 0;
+  /** The worker's key for this cell's requests (one job per cell). */
+  readonly #key: string;
+
+  constructor(key: string = newId()) {
+    this.#key = `predict:${key}`;
+  }
 
   get busy(): boolean {
     return this.status === 'running';
@@ -47,17 +55,22 @@ export class PredictJob {
         dataset,
         target: model.targetName,
         previewRows: PREVIEW_ROWS,
+        key: this.#key,
+        requestId: `${this.#key}:${request}`,
       });
+      // Superseded while the answer travelled: not stored, not shown.
+      if (request !== this.#request) return null;
       const record: PredictionRecord = { id: newId(), modelVersionId: version.id, datasetHash, createdAt: Date.now(), ...out };
       await savePrediction(record);
-      if (request !== this.#request) return record;
+      if (request !== this.#request) return null;
       this.result = record;
       this.status = 'idle';
       return record;
     } catch (err) {
+      // A Superseded answer belongs to an older request: the newer one sets the status.
       if (request === this.#request) {
-        this.status = 'error';
-        this.error = `The prediction failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.status = isSuperseded(err) ? 'idle' : 'error';
+        this.error = isSuperseded(err) ? null : `The prediction failed: ${err instanceof Error ? err.message : String(err)}`;
       }
       return null;
     }
