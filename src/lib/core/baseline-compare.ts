@@ -5,7 +5,7 @@
  * and its difference from it. Pure, like the rest of the comparison.
  */
 import type { Baseline } from './baseline';
-import { formatMetric } from './charts-training';
+import { formatMetric } from './format';
 import { lowerIsBetter, metricKeys, metricLabel, type RunRow } from './compare';
 import { headlineMetrics } from './run-results';
 import type { EvaluationSummary } from './training';

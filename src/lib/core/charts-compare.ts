@@ -4,7 +4,6 @@
  * load blocks the main thread for ~1 s. Scales, labels and colours are shared
  * with the scatter (charts-scatter) in charts-scales. Pure: tested in Node.
  */
-import { formatMetric } from './charts-training';
 import {
   BUNDLE_STEPS,
   CHAR_PX,
@@ -28,6 +27,7 @@ import {
   type AxisValue,
   type Scale,
 } from './charts-scales';
+import { formatMetric } from './format';
 
 /** One vertical axis of a parallel-coordinates plot; the values live on the lines. */
 export interface PcAxisInput {

@@ -3,7 +3,8 @@
  * view (charts-compare: parallel coordinates; charts-scatter: a metric against a
  * parameter). Pure: tested in Node through those charts.
  */
-import { formatMetric, formatTick, niceTicks } from './charts-training';
+import { formatTick, niceTicks } from './charts-training';
+import { formatMetric } from './format';
 
 /** A parameter or metric value of one run; null = missing (e.g. hidden units of a linear model). */
 export type AxisValue = number | string | null;

@@ -6,6 +6,7 @@
  * pays Plotly's ~1 s first load on the main thread. Pure: tested in Node.
  */
 import type { Figure } from './charts';
+import { formatMetric } from './format';
 import type { ClassCurves } from './metrics-classification';
 import type { ResidualSummary } from './metrics-regression';
 import type { EpochRecord, MainMetric } from './training';
@@ -71,30 +72,6 @@ function metricShortName(metric: MainMetric): string {
     case 'rmse':
       return 'RMSE';
   }
-}
-
-/**
- * A metric value for tables and labels: `digits` decimals with thousands
- * separators, '—' when missing or not finite. Very large or very small values
- * switch to `digits` significant digits in exponent form so they never read as 0.
- */
-export function formatMetric(value: number | null | undefined, digits = 4): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  const abs = Math.abs(value);
-  if (abs >= 1e9 || (abs > 0 && abs < 10 ** -digits)) return value.toPrecision(Math.max(1, digits));
-  return fixedFormat(digits).format(value);
-}
-
-// toLocaleString with options builds a formatter on every call (~40 µs): a table of 1,000 runs
-// formats thousands of values, so one Intl.NumberFormat per digit count is kept.
-const fixedFormats = new Map<number, Intl.NumberFormat>();
-function fixedFormat(digits: number): Intl.NumberFormat {
-  let f = fixedFormats.get(digits);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-    fixedFormats.set(digits, f);
-  }
-  return f;
 }
 
 const tickFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });

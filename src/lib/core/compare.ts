@@ -5,10 +5,11 @@
  * all go through these functions, and they are tested in Node.
  */
 import { TRAIN_FIELDS, fieldApplies, type FieldSpec, type TrainConfig } from './train-config';
+import { formatMetric } from './format';
 import type { EpochRecord, EvaluationSummary, MainMetric, RunStatus } from './training';
 import { HEADLINE_LABELS, LOWER_IS_BETTER, bestIndex, sweepMetrics } from './run-results';
 import { MINORITY_WARNING_SHARE } from './imbalance';
-import { CLASS_COLORS, formatMetric, type Series } from './charts-training';
+import { CLASS_COLORS, type Series } from './charts-training';
 import { MAX_MATRIX_CLASSES, type ClassCurves } from './metrics-classification';
 
 const GUIDE_COLOR = '#8a8f98';

@@ -6,8 +6,8 @@
  * user string (column names, categories, labels, messages) is escaped.
  * Pure: tested in Node.
  */
-import { formatMetric } from './charts-training';
 import type { DriftReportDocument } from './drift-report';
+import { formatMetric } from './format';
 import type { DriftResult, FeatureDrift } from './drift';
 import { verdictOf } from './drift-model';
 import { changeText, driftScoreText, ruleText, type ModelCheck, type VerdictLevel } from './drift-verdict';

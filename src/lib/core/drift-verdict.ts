@@ -14,8 +14,8 @@
  * The sentence is built from the failing rows only, so it can never give an
  * improved metric as a reason while another one failed. Pure: tested in Node.
  */
-import { formatMetric } from './charts-training';
 import type { FeatureDrift } from './drift';
+import { formatMetric } from './format';
 import { DRIFT_TESTS } from './drift-stats';
 
 /** The metrics a verdict knows. */

@@ -1,4 +1,5 @@
 /** Classifying failures a user can cause, so the screen can say what to do. */
+import { formatBytes } from './format';
 
 function field(err: unknown, key: string): unknown {
   return err && typeof err === 'object' ? (err as Record<string, unknown>)[key] : undefined;
@@ -26,16 +27,4 @@ export function quotaMessage(neededBytes: number, freeBytes: number | null): str
     `Not enough browser storage to keep this dataset (it needs about ${formatBytes(neededBytes)}).${free} ` +
     'Nothing was stored. Delete dataset versions you no longer need, or free disk space, and try again.'
   );
-}
-
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '?';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value.toFixed(0) : value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }

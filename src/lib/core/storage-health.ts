@@ -4,7 +4,6 @@
  * missing when the database holds less than the ledger says, the plain
  * sentence that says so, and the "nearly full" check.
  */
-import { formatBytes } from './errors';
 
 /** How many records of each kind are stored. */
 export interface RecordCounts {
@@ -152,3 +151,4 @@ export function usageLine(usage: Record<string, number>): string {
     .map((p) => `${p.label} ${formatBytes(p.bytes)}`)
     .join(' · ');
 }
+import { formatBytes } from './format';

@@ -8,6 +8,7 @@
  * get warnings.
  */
 import type { Task } from './train-config';
+import { formatCount } from './format';
 import type { ColumnProfile, ColumnType, ValueCount } from './types';
 import { splitSizes, type SplitFractions } from './split';
 
@@ -52,8 +53,7 @@ export function targetFacts(profile: ColumnProfile): TargetFacts {
   };
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 const isNumberType = (t: ColumnType) => t === 'numeric' || t === 'integer';
 
 /**
@@ -89,7 +89,7 @@ export function checkTarget(task: Task, facts: TargetFacts, shares: SplitFractio
       errors.push(`${q} is ${facts.type === 'categorical' ? 'categorical' : 'text'}: regression predicts a number. Choose a classification task, or pick a numeric target.`);
     } else if (facts.distinct <= FEW_REGRESSION_VALUES) {
       warnings.push(
-        `${q} has only ${fmt(facts.distinct)} distinct values: a regression predicts numbers in between them. If they are categories, choose ${facts.distinct === 2 ? 'Binary' : 'Multiclass'} classification.`,
+        `${q} has only ${formatCount(facts.distinct)} distinct values: a regression predicts numbers in between them. If they are categories, choose ${facts.distinct === 2 ? 'Binary' : 'Multiclass'} classification.`,
       );
     }
     return { errors, warnings };
@@ -108,16 +108,16 @@ export function checkTarget(task: Task, facts: TargetFacts, shares: SplitFractio
   if (small) {
     const named = small.named.map((c) => `“${c.value}” ${plural(c.count, 'row')}`);
     const more = small.count - small.named.length;
-    const list = `${named.join(', ')}${more > 0 ? ` and ${fmt(more)} more` : ''}`;
+    const list = `${named.join(', ')}${more > 0 ? ` and ${formatCount(more)} more` : ''}`;
     const [they, them] = small.count === 1 ? ['it', 'it'] : ['they', 'them'];
     const rows = small.limit === 1 ? 'a single row' : `fewer than ${small.limit + 1} rows`;
     warnings.push(
-      `${small.count === 1 ? '1 class has' : `${fmt(small.count)} classes have`} ${rows} (${list}): ${they} cannot appear in all ${splits} splits, so the model may never train on ${them} or the test split may not measure ${them}. Consider merging rare classes.`,
+      `${small.count === 1 ? '1 class has' : `${formatCount(small.count)} classes have`} ${rows} (${list}): ${they} cannot appear in all ${splits} splits, so the model may never train on ${them} or the test split may not measure ${them}. Consider merging rare classes.`,
     );
   }
   if (sizes && sizes.test < facts.distinct) {
     warnings.push(
-      `The test split (${plural(sizes.test, 'row')}) has fewer rows than ${q} has classes (${fmt(facts.distinct)}): some classes will have no test row, and their recall cannot be measured.`,
+      `The test split (${plural(sizes.test, 'row')}) has fewer rows than ${q} has classes (${formatCount(facts.distinct)}): some classes will have no test row, and their recall cannot be measured.`,
     );
   }
   return { errors, warnings };

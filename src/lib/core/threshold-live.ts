@@ -12,9 +12,10 @@
  * threshold came from), and the geometry of the curve with its handle.
  */
 import { finiteOnly } from './run-results';
+import { formatMetric } from './format';
 import { countsFromLabels, downsamplePr, prFromCounts, type ThresholdCounts } from './curves';
 import { classificationMetrics, classificationReport, type ClassificationReport } from './metrics-classification';
-import { CLASS_COLORS, formatMetric, lineChartModel, type LineChartModel, type Series } from './charts-training';
+import { CLASS_COLORS, lineChartModel, type LineChartModel, type Series } from './charts-training';
 import { LINEAGE_JSON, METRICS_JSON, canonicalJson, utf8, type ModelFileInput } from './model-manifest';
 import type { Evaluation, TestScores } from './training';
 

@@ -7,6 +7,7 @@ import { backupWorker, proxy } from '../workers';
 import { backupFolder, changeSignature, lastBackupAt, noteBackup, setBackupFolder } from '../storage/backup-status';
 import { watch } from '../storage/live';
 import { beginWork } from './busy.svelte';
+import { formatBytes } from '../core/format';
 import { describeReport, type RestoreReport } from '../core/backup-format';
 import type { BackupOutcome } from '../../../workers/backup.worker';
 import type { ArchiveProgress } from '../storage/backup-write';
@@ -111,7 +112,7 @@ export class BackupState {
     if (outcome.blob) download(outcome.blob, outcome.fileName);
     if (!notebookId) await this.#noteBackup();
     this.status = 'done';
-    this.message = `${notebookId ? 'Exported' : 'Backed up'} ${outcome.entries} entries (${mb(outcome.bytes)}) to ${outcome.fileName}.`;
+    this.message = `${notebookId ? 'Exported' : 'Backed up'} ${outcome.entries} entries (${formatBytes(outcome.bytes)}) to ${outcome.fileName}.`;
   }
 
   /** Verifies and merges a backup or shared notebook (whichever the manifest says). */
@@ -222,9 +223,6 @@ export class BackupState {
   }
 }
 
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}
 
 function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -237,14 +235,3 @@ function download(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** "12 minutes ago". */
-export function ago(at: number, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - at) / 1000));
-  if (s < 60) return 'just now';
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} minute${m === 1 ? '' : 's'} ago`;
-  const h = Math.round(m / 60);
-  if (h < 48) return `${h} hour${h === 1 ? '' : 's'} ago`;
-  const d = Math.round(h / 24);
-  return `${d} days ago`;
-}

@@ -17,7 +17,8 @@ import { PredictJob } from './predict.svelte';
 import { DriftJob } from './drift.svelte';
 import { driftReportsOf } from '../storage/drift';
 import { runCount, runningRuns, watch } from '../storage/live';
-import { formatMetric, metricLabel } from '../core/charts-training';
+import { metricLabel } from '../core/charts-training';
+import { formatMetric } from '../core/format';
 import { summarizeEvaluation, type MainMetric } from '../core/training';
 import type { TrainConfig } from '../core/train-config';
 
@@ -383,9 +384,3 @@ export function modelText(config: Pick<TrainConfig, 'model' | 'hiddenUnits'>): s
   return config.model === 'linear' ? 'linear' : `MLP ${config.hiddenUnits.join('-')}`;
 }
 
-/** "12.3 s" or "2 min 5 s"; '' when unknown. */
-export function durationText(ms: number | null): string {
-  if (ms === null) return '';
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  confusionTable,
-  formatMetric,
-  lineChartModel,
-  metricLabel,
-  niceTicks,
-  prSeries,
-  residualFigure,
-  rocSeries,
-  seriesSummary,
-  trainingCurves,
-  type Series,
-} from '../../../src/lib/core/charts-training';
+import { formatMetric } from '../../../src/lib/core/format';
+import { confusionTable, lineChartModel, metricLabel, niceTicks, prSeries, residualFigure, rocSeries, seriesSummary, trainingCurves, type Series } from '../../../src/lib/core/charts-training';
 import { classificationMetrics } from '../../../src/lib/core/metrics-classification';
 import { regressionMetrics } from '../../../src/lib/core/metrics-regression';
 import type { EpochRecord } from '../../../src/lib/core/training';

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { formatBytes, isQuotaError, quotaMessage } from '../../../src/lib/core/errors';
+import { formatBytes } from '../../../src/lib/core/format';
+import { isQuotaError, quotaMessage } from '../../../src/lib/core/errors';
 
 it('recognises quota errors, bare or wrapped in an AbortError', () => {
   expect(isQuotaError(new DOMException('full', 'QuotaExceededError'))).toBe(true);
