@@ -1,33 +1,35 @@
 /**
- * Train worker: TF.js training off the main thread. Thin: the run itself is
- * src/lib/ml/train.ts. Runs are queued, one at a time, because TF.js has one
- * global engine and backend per thread.
+ * Train worker: TF.js training off the main thread, and the hashing of the
+ * model version it produces. Thin: the run itself is src/lib/ml/train.ts,
+ * the sealing src/lib/ml/train-sealed.ts. Runs are queued, one at a time,
+ * because TF.js has one global engine and backend per thread.
  */
 import * as Comlink from 'comlink';
-import { runTraining } from '../src/lib/ml/train';
+import { sealedTransferables, trainAndSeal } from '../src/lib/ml/train-sealed';
 import { browserHost, deviceLost } from '../src/lib/ml/backends-browser';
 import { environmentInfo } from '../src/lib/ml/environment';
-import type { TrainEvent, TrainOutcome, TrainRequest } from '../src/lib/core/training';
+import type { TrainEvent } from '../src/lib/core/training';
+import type { SealedTrainOutcome, SealedTrainRequest } from '../src/lib/core/model-files';
 
 const cancelled = new Set<string>();
 let queue: Promise<unknown> = Promise.resolve();
 
 const api = {
-  /** Trains one run; resolves with its outcome (never rejects for a training failure). */
-  train(request: TrainRequest, onEvent: (e: TrainEvent) => void): Promise<TrainOutcome> {
+  /** Trains one run; resolves with its outcome and sealed model version (never rejects for a training failure). */
+  train(request: SealedTrainRequest, onEvent: (e: TrainEvent) => void): Promise<SealedTrainOutcome> {
     const run = queue.then(async () => {
       try {
         if (cancelled.has(request.runId)) {
-          return { status: 'cancelled', message: 'Cancelled before training started.', epochs: [], backend: null, environment: environmentInfo(), sizes: null, durationMs: 0 } satisfies TrainOutcome;
+          return { status: 'cancelled', message: 'Cancelled before training started.', epochs: [], backend: null, environment: environmentInfo(), sizes: null, durationMs: 0 } satisfies SealedTrainOutcome;
         }
-        const outcome = await runTraining(request, {
+        const outcome = await trainAndSeal(request, {
           host: browserHost,
           environment: environmentInfo,
           onEvent,
           isCancelled: () => cancelled.has(request.runId),
           deviceLost,
         });
-        return outcome.status === 'completed' ? Comlink.transfer(outcome, [outcome.result.artifacts.weights]) : outcome;
+        return Comlink.transfer(outcome, sealedTransferables(outcome));
       } finally {
         cancelled.delete(request.runId);
       }

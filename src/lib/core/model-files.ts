@@ -4,10 +4,21 @@
  * same bytes the version's hash covers, so a bundle predicts exactly like the
  * version it was exported from.
  */
-import { LINEAGE_JSON, METRICS_JSON, MODEL_JSON, PREPROCESSING_JSON, SCHEMA_JSON, TARGET_JSON, WEIGHTS_BIN } from './model-manifest';
+import {
+  LINEAGE_JSON,
+  METRICS_JSON,
+  MODEL_JSON,
+  PREPROCESSING_JSON,
+  SCHEMA_JSON,
+  TARGET_JSON,
+  WEIGHTS_BIN,
+  sealModelVersion,
+  type SealedModelVersion,
+} from './model-manifest';
 import type { PreprocessSpec } from './preprocess';
+import { modelFiles } from './run-results';
 import type { TargetSpec } from './target';
-import type { InputSchemaColumn, ModelArtifactsFiles } from './training';
+import type { InputSchemaColumn, ModelArtifactsFiles, TrainOutcome, TrainRequest, TrainResult } from './training';
 import type { TrainConfig } from './train-config';
 
 /** What predicting with a model version needs, read from its files. */
@@ -58,4 +69,35 @@ export function modelFromFiles(files: ReadonlyMap<string, Uint8Array>): ModelFro
     targetName,
     config: lineage.config && typeof lineage.config.target === 'string' ? lineage.config : null,
   };
+}
+
+/** A training request with what the worker needs, beyond the run itself, to seal its model version (lineage.json). */
+export interface SealedTrainRequest extends TrainRequest {
+  lineage: { notebookId: string | null; fingerprint: string };
+}
+
+/** A run's outcome as the train worker returns it: a completed run comes with its sealed model version. */
+export type SealedTrainOutcome =
+  | Exclude<TrainOutcome, { status: 'completed' }>
+  | { status: 'completed'; result: TrainResult; version: SealedModelVersion };
+
+/**
+ * Builds and seals the model version of a completed run: its files
+ * (modelFiles, with the lineage of the request), their hashes, the manifest
+ * and the id. The same run always gives the same version id.
+ */
+export function sealTrainResult(request: SealedTrainRequest, result: TrainResult): Promise<SealedModelVersion> {
+  const parentRunId = request.init?.parentRunId;
+  const files = modelFiles(result, {
+    runId: request.runId,
+    datasetHash: request.config.datasetHash,
+    notebookId: request.lineage.notebookId,
+    fingerprint: request.lineage.fingerprint,
+    config: request.config,
+    appVersion: result.environment.appVersion,
+    tfjsVersion: result.environment.tfjsVersion,
+    backend: result.backend.used,
+    ...(parentRunId ? { parentRunId } : {}),
+  });
+  return sealModelVersion(files);
 }

@@ -191,3 +191,56 @@ export async function verifyFiles(manifest: ModelManifest, files: readonly Model
   }
   return { ok: problems.length === 0, problems };
 }
+
+/** A file of a sealed model version: its bytes and their SHA-256 (as its manifest entry says). */
+export interface SealedFile {
+  path: string;
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+/**
+ * A finished model version: its files, manifest, canonical manifest text and
+ * id, all computed where the model was trained (the train worker), so the
+ * page only checks and stores it.
+ */
+export interface SealedModelVersion extends BuiltManifest {
+  /** In manifest (path) order. */
+  files: SealedFile[];
+}
+
+/** Hashes `files` and seals them as one model version (see buildManifest for what it refuses). */
+export async function sealModelVersion(files: readonly ModelFileInput[]): Promise<SealedModelVersion> {
+  const built = await buildManifest(files);
+  const byPath = new Map(files.map((f) => [f.path, f.bytes]));
+  return { ...built, files: built.manifest.files.map((e) => ({ path: e.path, bytes: byPath.get(e.path)!, sha256: e.sha256 })) };
+}
+
+/**
+ * Checks a sealed version without hashing its files again: the text is the
+ * manifest's canonical JSON, the id the SHA-256 of the text (a few hundred
+ * bytes), and the files are exactly the manifest's, with its sizes and
+ * hashes. Returns one sentence per problem, empty when it holds together.
+ */
+export async function sealProblems(version: SealedModelVersion): Promise<string[]> {
+  const problems: string[] = [];
+  if (version.manifest.format !== MANIFEST_FORMAT) problems.push(`The manifest's format is ${JSON.stringify(version.manifest.format)}, not ${MANIFEST_FORMAT}.`);
+  let text: string | null = null;
+  try {
+    text = canonicalJson(version.manifest);
+  } catch (err) {
+    problems.push(`manifest: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (text !== null && text !== version.text) problems.push('manifest: the text differs from the manifest it should spell.');
+  const textHash = await sha256Hex(utf8(version.text));
+  if (textHash !== version.id) problems.push(`manifest: SHA-256 is ${short(textHash)}, the version id is ${short(version.id)}.`);
+  const entries = version.manifest.files;
+  if (entries.length !== version.files.length) problems.push(`The manifest lists ${entries.length} files, the version has ${version.files.length}.`);
+  entries.forEach((entry, i) => {
+    const file = version.files[i];
+    if (!file || file.path !== entry.path) problems.push(`${entry.path}: not where the manifest lists it.`);
+    else if (file.bytes.byteLength !== entry.bytes) problems.push(`${entry.path}: ${file.bytes.byteLength} bytes, manifest says ${entry.bytes}.`);
+    else if (file.sha256 !== entry.sha256) problems.push(`${entry.path}: sealed as ${short(file.sha256)}, manifest says ${short(entry.sha256)}.`);
+  });
+  return problems;
+}

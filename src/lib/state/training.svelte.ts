@@ -1,17 +1,22 @@
 /**
  * One training run as the page sees it: the run record is created before the
  * worker starts (so a closed tab leaves an "interrupted" run, never a lost
- * one), each epoch is stored as it arrives, a Web Lock and a heartbeat mark
- * the run alive, and the outcome is written as a model version (completed)
- * or a finished run (failed, cancelled).
+ * one), epochs are stored in batches as they arrive, a Web Lock and a
+ * heartbeat mark the run alive, and the outcome is written as the model
+ * version the worker sealed (completed) or a finished run (failed,
+ * cancelled). A storage error ends the run failed, by a status update alone.
  */
 import { newId } from '../core/ids';
 import { runFingerprint } from '../core/fingerprint';
-import { headlineMetrics, modelFiles } from '../core/run-results';
+import { isQuotaError } from '../core/errors';
+import { headlineMetrics } from '../core/run-results';
+import { completedRun, endedPatch, newRunRecord, runStorageMessage } from '../core/run-record';
+import type { SealedTrainOutcome, SealedTrainRequest } from '../core/model-files';
 import type { TrainConfig } from '../core/train-config';
-import type { BackendReport, EpochRecord, MainMetric, SplitSizes, TrainEvent, TrainOutcome, TrainRequest } from '../core/training';
+import type { BackendReport, EpochRecord, MainMetric, SplitSizes, TrainEvent, TrainRequest } from '../core/training';
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
+import { freeBytes } from '../storage/quota';
 import type { RunRecord } from '../storage/records';
 import { proxy, trainWorker } from '../workers';
 import { beginWork } from './busy.svelte';
@@ -21,6 +26,8 @@ export const HEARTBEAT_MS = 2_000;
 /** A running run without a heartbeat for this long is interrupted (browsers without Web Locks). */
 export const STALE_MS = 15_000;
 export const RUN_LOCK_PREFIX = 'labbook-run:';
+/** Epochs are stored in batches, at most this often (and once more when the run ends). */
+export const EPOCH_WRITE_MS = 500;
 
 export type TrainingStatus = 'idle' | 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -68,6 +75,9 @@ export class TrainingJob {
   notices = $state.raw<string[]>([]);
   error = $state<string | null>(null);
   cancelling = $state(false);
+  /** The size of the model version being saved, for the message when storage refuses it. */
+  #savingBytes: number | null = null;
+  #epochWriteReported = false;
   readonly #onFinished: (run: RunRecord) => Promise<void>;
 
   /** `onFinished` gets the stored run once it completed, failed or was cancelled. */
@@ -92,69 +102,94 @@ export class TrainingJob {
     this.cancelling = false;
     this.runId = null;
     this.stage = 'Starting…';
-    let run: RunRecord;
+    this.#savingBytes = null;
+    this.#epochWriteReported = false;
+    let stored: RunRecord | null;
     try {
-      const now = Date.now();
-      const fingerprint = await runFingerprint(config.datasetHash, config, __APP_VERSION__, options.continues?.parentRunId ?? null);
-      run = {
-        id: newId(),
-        notebookId: options.notebookId,
-        cellId: options.cellId,
-        datasetHash: config.datasetHash,
-        config,
-        fingerprint,
-        status: 'running',
-        statusMessage: null,
-        notes: '',
-        tags: [],
-        reproducesRunId: options.reproducesRunId ?? null,
-        sweepId: options.sweepId ?? null,
-        parentRunId: options.continues?.parentRunId ?? null,
-        createdAt: now,
-        heartbeatAt: now,
-        endedAt: null,
-        durationMs: null,
-        backend: null,
-        environment: null,
-        sizes: null,
-        mainMetric: null,
-        epochs: [],
-        bestEpoch: null,
-        stoppedEarly: false,
-        preprocessing: null,
-        target: null,
-        evaluation: null,
-        modelVersionId: null,
-      };
-      const created = run;
-      // The lock is held before the run is stored, so no tab ever sees this run 'running'
-      // without its lock (a version in use can't be deleted; a run without a lock is interrupted).
-      const outcome = await this.#withLock<TrainOutcome>(created.id, async () => {
-        const dataset = await runsRepo.createRunOn(created);
-        this.runId = created.id;
-        const request: TrainRequest = {
-          runId: created.id,
+      stored = await this.#run(config, options);
+    } catch (err) {
+      // Failed before the run was stored (its fingerprint, the lock): nothing to close.
+      stored = await this.#fail(err);
+    }
+    if (stored) {
+      await this.#onFinished(stored).catch((err: unknown) => {
+        this.notices = [...this.notices, `The run is stored, but the page could not show it yet: ${messageOf(err)}`];
+      });
+    }
+    return stored;
+  }
+
+  async #run(config: TrainConfig, options: StartOptions): Promise<RunRecord | null> {
+    const parentRunId = options.continues?.parentRunId ?? null;
+    const fingerprint = await runFingerprint(config.datasetHash, config, __APP_VERSION__, parentRunId);
+    const run: RunRecord = newRunRecord({
+      id: newId(),
+      notebookId: options.notebookId,
+      cellId: options.cellId,
+      config,
+      fingerprint,
+      reproducesRunId: options.reproducesRunId ?? null,
+      sweepId: options.sweepId ?? null,
+      parentRunId,
+      at: Date.now(),
+    });
+    // The lock is held from before the run is stored until it has ended in storage, so no tab
+    // ever sees this run 'running' without its lock (a version in use can't be deleted; a run
+    // without a lock is interrupted), and one left 'running' by a failed write is marked
+    // interrupted at the next start.
+    return this.#withLock(run.id, async () => {
+      try {
+        const dataset = await runsRepo.createRunOn(run);
+        this.runId = run.id;
+        const request: SealedTrainRequest = {
+          runId: run.id,
           config,
           ...(options.continues ? { init: options.continues } : {}),
           dataset: { hash: dataset.hash, rows: dataset.rows, schema: dataset.schema, dictBlob: dataset.dictBlob, chunks: dataset.chunks },
+          lineage: { notebookId: run.notebookId, fingerprint },
         };
-        const onEvent = proxy((e: TrainEvent) => this.#onEvent(created.id, e));
-        return (await trainWorker().train(request, onEvent)) as TrainOutcome;
-      });
-      const stored = await this.#store(run, outcome, options.modelName);
-      await this.#onFinished(stored);
-      return stored;
-    } catch (err) {
-      // Something outside training failed (storage, the worker itself): say so, and close the run if it was created.
-      this.status = 'failed';
-      this.error = err instanceof Error ? err.message : String(err);
-      if (this.runId) {
-        const failed = await runsRepo.finishRun(this.runId, { status: 'failed', statusMessage: this.error }).catch(() => null);
-        if (failed) await this.#onFinished(failed);
-        return failed;
+        const writer = new EpochWriter(run.id, (err) => this.#epochWriteFailed(run.id, err));
+        let outcome: SealedTrainOutcome;
+        try {
+          const onEvent = proxy((e: TrainEvent) => this.#onEvent(run.id, e, writer));
+          outcome = (await trainWorker().train(request, onEvent)) as SealedTrainOutcome;
+        } finally {
+          await writer.flush();
+        }
+        return await this.#store(run, outcome, options.modelName);
+      } catch (err) {
+        // Something outside training failed (storage, the worker itself): say so, and close the run if it was created.
+        return this.#fail(err);
       }
-      return null;
-    }
+    });
+  }
+
+  /** Ends the job failed with `err`, and the stored run with it when there is one. */
+  async #fail(err: unknown): Promise<RunRecord | null> {
+    const message = await this.#failureMessage(err);
+    this.status = 'failed';
+    this.error = message;
+    if (!this.runId) return null;
+    // A status update alone: the smallest write, the likeliest to land when storage has just
+    // refused a bigger one. If even it fails, the run stays 'running' without its lock or
+    // heartbeat, and the next start marks it interrupted.
+    return runsRepo.failRun(this.runId, message).catch(() => null);
+  }
+
+  /** The message for the screen; a full storage is worded as for imports, with what to do. */
+  async #failureMessage(err: unknown): Promise<string> {
+    if (!isQuotaError(err)) return messageOf(err);
+    const needed = this.#savingBytes;
+    const free = needed === null ? null : await freeBytes().catch(() => null);
+    // The estimate can disagree with the browser's real limit; only quote it when it explains the refusal.
+    return runStorageMessage(needed, free !== null && needed !== null && free < needed ? free : null);
+  }
+
+  #epochWriteFailed(runId: string, err: unknown): void {
+    if (this.runId !== runId || this.#epochWriteReported) return;
+    this.#epochWriteReported = true;
+    const why = isQuotaError(err) ? 'the browser has no storage left for this site' : messageOf(err);
+    this.notices = [...this.notices, `The epochs could not be stored as they came (${why}); training goes on, and they are stored again when it ends.`];
   }
 
   /** Asks the worker to stop; the run ends as cancelled within about a second. */
@@ -179,7 +214,7 @@ export class TrainingJob {
     }
   }
 
-  #onEvent(runId: string, e: TrainEvent): void {
+  #onEvent(runId: string, e: TrainEvent, writer: EpochWriter): void {
     if (this.runId !== runId) return;
     switch (e.type) {
       case 'stage':
@@ -197,7 +232,7 @@ export class TrainingJob {
         break;
       case 'epoch':
         this.epochs = [...this.epochs, e.record];
-        void runsRepo.appendEpoch(runId, e.record);
+        writer.add(e.record);
         break;
       case 'notice':
         this.notices = [...this.notices, e.message];
@@ -205,60 +240,22 @@ export class TrainingJob {
     }
   }
 
-  async #store(run: RunRecord, outcome: TrainOutcome, modelName: string): Promise<RunRecord> {
+  async #store(run: RunRecord, outcome: SealedTrainOutcome, modelName: string): Promise<RunRecord> {
     if (outcome.status !== 'completed') {
+      const ended = await runsRepo.finishRun(run.id, endedPatch(outcome));
       this.status = outcome.status;
       this.error = outcome.status === 'failed' ? outcome.message : null;
       this.stage = outcome.message;
-      return runsRepo.finishRun(run.id, {
-        status: outcome.status,
-        statusMessage: outcome.message,
-        epochs: outcome.epochs,
-        backend: outcome.backend,
-        environment: outcome.environment,
-        sizes: outcome.sizes,
-        durationMs: outcome.durationMs,
-      });
+      return ended;
     }
     const r = outcome.result;
     this.stage = 'Saving the model version…';
-    const completed: RunRecord = {
-      ...run,
-      status: 'completed',
-      endedAt: Date.now(),
-      heartbeatAt: Date.now(),
-      durationMs: r.durationMs,
-      backend: r.backend,
-      environment: r.environment,
-      sizes: r.sizes,
-      mainMetric: r.mainMetric,
-      epochs: r.epochs,
-      bestEpoch: r.bestEpoch,
-      stoppedEarly: r.stoppedEarly,
-      preprocessing: r.preprocessing,
-      target: r.target,
-      evaluation: r.evaluation,
-      threshold: r.threshold,
-      imbalanceNote: r.imbalanceNote,
-      testScores: r.testScores,
-      solver: r.solver,
-      diagnostics: r.diagnostics,
-    };
-    const files = modelFiles(r, {
-      runId: run.id,
-      datasetHash: run.datasetHash,
-      notebookId: run.notebookId,
-      fingerprint: run.fingerprint,
-      config: run.config,
-      appVersion: r.environment.appVersion,
-      tfjsVersion: r.environment.tfjsVersion,
-      backend: r.backend.used,
-      ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
-    });
+    const completed: RunRecord = completedRun(run, r, Date.now());
+    this.#savingBytes = outcome.version.files.reduce((n, f) => n + f.bytes.byteLength, 0);
     const version = await modelsRepo.saveModelVersion({
       run: completed,
       modelName,
-      files,
+      version: outcome.version,
       inputSchema: r.inputSchema,
       preprocessing: r.preprocessing,
       target: r.target,
@@ -267,5 +264,49 @@ export class TrainingJob {
     this.status = 'completed';
     this.stage = `Completed: stored as version ${version.version} of “${version.modelName}”.`;
     return { ...completed, modelVersionId: version.id };
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Stores a run's epochs as they come, at most every EPOCH_WRITE_MS, each
+ * batch in one transaction (a write per epoch kept the database busy on
+ * fast runs). A failed write is reported, and its epochs kept for the next.
+ */
+class EpochWriter {
+  readonly #runId: string;
+  readonly #onError: (err: unknown) => void;
+  #pending: EpochRecord[] = [];
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(runId: string, onError: (err: unknown) => void) {
+    this.#runId = runId;
+    this.#onError = onError;
+  }
+
+  add(record: EpochRecord): void {
+    this.#pending.push(record);
+    this.#timer ??= setTimeout(() => void this.flush(), EPOCH_WRITE_MS);
+  }
+
+  /** Writes what is pending, after any write under way; resolves once written or reported. */
+  flush(): Promise<void> {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return this.#writing;
+    this.#writing = this.#writing
+      .then(() => runsRepo.appendEpochs(this.#runId, batch))
+      .catch((err: unknown) => {
+        // Retried with the next batch (a retry replaces, never duplicates); the run's end writes every epoch anyway.
+        this.#pending = [...batch, ...this.#pending];
+        this.#onError(err);
+      });
+    return this.#writing;
   }
 }

@@ -1,9 +1,10 @@
 /**
  * Model registry repository: registered model names, their numbered versions
  * (identified by the SHA-256 of their manifest), the versions' files and the
- * history of aliases such as `champion`. A save hashes everything first and
- * then writes model, version, files and run in one transaction, so a failure
- * leaves the registry and the run exactly as they were. A bundle import
+ * history of aliases such as `champion`. A trained version arrives sealed
+ * (hashed in the train worker); a save checks it and then writes model,
+ * version, files and run in one transaction, so a failure leaves the registry
+ * and the run exactly as they were. A bundle import
  * (a version trained in another browser) does the same with the bundle's
  * files and extras.
  */
@@ -17,7 +18,9 @@ import {
   utf8,
   verifyFiles,
   type ModelFileInput,
+  sealProblems,
   type ModelManifest,
+  type SealedModelVersion,
   type VerifyResult,
 } from '../core/model-manifest';
 import { sha256Hex } from '../core/hashing';
@@ -32,7 +35,8 @@ export interface SaveModelInput {
   /** The finished run, status 'completed'; it is stored with modelVersionId set. */
   run: RunRecord;
   modelName: string;
-  files: readonly ModelFileInput[];
+  /** The version's files, manifest and id, sealed where the model was trained (sealModelVersion). */
+  version: SealedModelVersion;
   inputSchema: InputSchemaColumn[];
   preprocessing: PreprocessSpec;
   target: TargetSpec;
@@ -51,23 +55,30 @@ export function short(id: string): string {
 }
 
 /**
- * Registers a run's model as the next version of `modelName` (created if
- * needed). Throws, writing nothing, on a bad name, a run that did not
- * complete, or files whose manifest id is already stored.
+ * Registers a run's sealed model version as the next version of `modelName`
+ * (created if needed); the version number is assigned in the write
+ * transaction. Throws, writing nothing, on a bad name, a run that did not
+ * complete, a version that does not hold together, or files whose manifest
+ * id is already stored.
  */
 export async function saveModelVersion(input: SaveModelInput): Promise<ModelVersionRecord> {
   const modelName = normalizeModelName(input.modelName);
   if (input.run.status !== 'completed') {
     throw new Error(`Only a completed run can be registered; run ${short(input.run.id)} is ${input.run.status}.`);
   }
-  // Hash before the transaction: an await on anything but Dexie inside it would commit it early.
-  // The bytes are copied first so what is hashed is exactly what is stored.
-  const copies = input.files.map((f) => ({ path: f.path, bytes: f.bytes.slice() }));
-  const { manifest, text, id } = await buildManifest(copies);
-  const fileRecords: ModelFileRecord[] = manifest.files.map((entry) => {
-    const bytes = copies.find((c) => c.path === entry.path)!.bytes;
-    return { versionId: id, path: entry.path, sha256: entry.sha256, bytes: entry.bytes, blob: new Blob([bytes]) };
-  });
+  const { manifest, text, id } = input.version;
+  // Blobs first, before any await: a Blob keeps the bytes as they are now, which are the bytes that were hashed.
+  const fileRecords: ModelFileRecord[] = input.version.files.map((f) => ({
+    versionId: id,
+    path: f.path,
+    sha256: f.sha256,
+    bytes: f.bytes.byteLength,
+    // The Blob copies the bytes; a view on an ordinary buffer needs no copy of its own first.
+    blob: new Blob([f.bytes.buffer instanceof ArrayBuffer ? (f.bytes as Uint8Array<ArrayBuffer>) : f.bytes.slice()]),
+  }));
+  // Checked before the transaction: an await on anything but Dexie inside it would commit it early.
+  const problems = await sealProblems(input.version);
+  if (problems.length > 0) throw new Error(`The model version does not hold together: ${problems.join(' ')} Nothing was saved.`);
   const now = Date.now();
   const d = db();
   return d.transaction('rw', [d.runs, d.runDetails, d.models, d.modelVersions, d.modelFiles], async () => {

@@ -14,6 +14,7 @@ import { db, splitStoredRun } from './db';
 import type { RunDetailsRecord, RunRecord, RunSummaryRecord } from './records';
 import { joinEvaluation, type DatasetSource, type EpochRecord } from '../core/training';
 import { getDatasetSource } from './datasets';
+import { endedRun } from '../core/run-record';
 
 /** The message an interrupted run shows. */
 export const INTERRUPTED_MESSAGE = 'The tab closed or the page reloaded while this run was training.';
@@ -143,21 +144,26 @@ export async function listRuns(filter: RunFilter = {}): Promise<RunSummaryRecord
 }
 
 /**
- * Adds an epoch to a run (replacing one with the same number, so a retried
- * write does not duplicate it) and counts as a heartbeat.
+ * Adds epochs to a run in one transaction (replacing any with the same
+ * number, so a retried write does not duplicate them) and counts as a heartbeat.
  */
-export async function appendEpoch(id: string, record: EpochRecord): Promise<void> {
+export async function appendEpochs(id: string, records: readonly EpochRecord[]): Promise<void> {
   const d = db();
   await d.transaction('rw', d.runs, d.runDetails, async () => {
     const run = await d.runs.get(id);
     if (!run) throw missing(id);
     const details = (await d.runDetails.get(id)) ?? { runId: id, epochs: [], curves: null, residuals: null };
-    const epochs = details.epochs.filter((e) => e.epoch !== record.epoch);
-    epochs.push(record);
+    const added = new Set(records.map((r) => r.epoch));
+    const epochs = [...details.epochs.filter((e) => !added.has(e.epoch)), ...records];
     epochs.sort((a, b) => a.epoch - b.epoch);
     await d.runDetails.put({ ...details, epochs });
     await d.runs.update(id, { epochCount: epochs.length, heartbeatAt: Date.now() });
   });
+}
+
+/** Adds one epoch (see appendEpochs). */
+export function appendEpoch(id: string, record: EpochRecord): Promise<void> {
+  return appendEpochs(id, [record]);
 }
 
 /** Records that the run's tab is still alive. A missing run is ignored. */
@@ -176,6 +182,22 @@ export async function finishRun(id: string, patch: FinishPatch): Promise<RunReco
     const finished: RunRecord = { ...run, ...patch, id, endedAt: patch.endedAt ?? now };
     await putRunParts(finished);
     return finished;
+  });
+}
+
+/**
+ * Ends a run as failed by its summary's status alone (its details are left
+ * as they are): the smallest write that ends it, for when storage has just
+ * refused a bigger one. Returns the whole run as now stored.
+ */
+export async function failRun(id: string, message: string, at: number = Date.now()): Promise<RunRecord> {
+  const d = db();
+  return d.transaction('rw', d.runs, d.runDetails, async () => {
+    const summary = await d.runs.get(id);
+    if (!summary) throw missing(id);
+    const ended: RunSummaryRecord = endedRun(summary, 'failed', message, at);
+    await d.runs.put(ended);
+    return joinRun(ended, await d.runDetails.get(id));
   });
 }
 
@@ -214,7 +236,7 @@ export async function markInterruptedRuns(staleMs: number, now: number = Date.no
       .filter((r) => (alive ? !alive.has(r.id) : r.heartbeatAt < cutoff))
       .toArray();
     for (const run of stale) {
-      await d.runs.put({ ...run, status: 'interrupted', statusMessage: INTERRUPTED_MESSAGE, endedAt: run.heartbeatAt });
+      await d.runs.put(endedRun(run, 'interrupted', INTERRUPTED_MESSAGE, run.heartbeatAt));
     }
     return stale.length;
   });

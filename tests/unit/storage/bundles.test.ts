@@ -21,7 +21,7 @@ import {
 import type { RunRecord } from '../../../src/lib/storage/records';
 import { BundleError, README_FILE, REFERENCE_STATS_FILE, buildBundle } from '../../../src/lib/core/bundle';
 import { readBundle, type VerifiedBundle } from '../../../src/lib/core/bundle-read';
-import { LINEAGE_JSON, STANDARD_MODEL_FILES, WEIGHTS_BIN, type ModelFileInput } from '../../../src/lib/core/model-manifest';
+import { LINEAGE_JSON, STANDARD_MODEL_FILES, WEIGHTS_BIN, sealModelVersion, type ModelFileInput } from '../../../src/lib/core/model-manifest';
 import { headlineMetrics, modelFiles, type Lineage } from '../../../src/lib/core/run-results';
 import { defaultTrainConfig } from '../../../src/lib/core/train-config';
 import { summarizeEvaluation, type TrainResult } from '../../../src/lib/core/training';
@@ -105,11 +105,11 @@ async function train(seed: number): Promise<Trained> {
   return { result: r, run, files: modelFiles(r, lineage) };
 }
 
-function register(t: Trained, modelName = 'sick') {
+async function register(t: Trained, modelName = 'sick') {
   return saveModelVersion({
     run: t.run,
     modelName,
-    files: t.files,
+    version: await sealModelVersion(t.files),
     inputSchema: t.result.inputSchema,
     preprocessing: t.result.preprocessing,
     target: t.result.target,

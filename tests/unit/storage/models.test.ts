@@ -21,7 +21,7 @@ import {
 } from '../../../src/lib/storage/models';
 import { createRun, getRun } from '../../../src/lib/storage/runs';
 import type { RunRecord } from '../../../src/lib/storage/records';
-import { MODEL_JSON, WEIGHTS_BIN } from '../../../src/lib/core/model-manifest';
+import { MODEL_JSON, WEIGHTS_BIN, sealModelVersion } from '../../../src/lib/core/model-manifest';
 import { defaultTrainConfig } from '../../../src/lib/core/train-config';
 import type { PreprocessSpec } from '../../../src/lib/core/preprocess';
 import type { TargetSpec } from '../../../src/lib/core/target';
@@ -73,15 +73,15 @@ function completedRun(id: string): RunRecord {
 }
 
 /** Distinct weights per seed give distinct version ids, as two trainings would. */
-function input(runId: string, seed: number, modelName = 'heart'): SaveModelInput {
+async function input(runId: string, seed: number, modelName = 'heart'): Promise<SaveModelInput> {
   return {
     run: completedRun(runId),
     modelName,
-    files: [
+    version: await sealModelVersion([
       { path: MODEL_JSON, bytes: enc.encode('{"modelTopology":{},"weightsManifest":[]}') },
       { path: WEIGHTS_BIN, bytes: new Uint8Array([seed, 1, 2, 3, 4, 5, 6, 7]) },
       { path: 'lineage.json', bytes: enc.encode(JSON.stringify({ runId })) },
-    ],
+    ]),
     inputSchema: [{ name: 'age', type: 'integer' }],
     preprocessing,
     target,
@@ -102,8 +102,8 @@ async function snapshot() {
 describe('model registry', () => {
   it('numbers two saves of the same name as versions 1 and 2, linked to their runs', async () => {
     await createRun({ ...completedRun('r1'), status: 'running' });
-    const v1 = await saveModelVersion(input('r1', 1, '  heart  '));
-    const v2 = await saveModelVersion(input('r2', 2));
+    const v1 = await saveModelVersion(await input('r1', 1, '  heart  '));
+    const v2 = await saveModelVersion(await input('r2', 2));
     expect([v1.version, v2.version]).toEqual([1, 2]);
     expect(v1.modelName).toBe('heart');
     expect(v1.id).toBe(sha256sum(v1.manifestText));
@@ -121,7 +121,7 @@ describe('model registry', () => {
   });
 
   it('stores every file with the hash sha256sum prints, and verifies them', async () => {
-    const saved = await saveModelVersion(input('r1', 1));
+    const saved = await saveModelVersion(await input('r1', 1));
     const files = await getModelFiles(saved.id);
     expect(files.map((f) => f.path)).toEqual(['lineage.json', 'model.json', 'weights.bin']);
     const weights = files.find((f) => f.path === WEIGHTS_BIN)!;
@@ -132,7 +132,7 @@ describe('model registry', () => {
   });
 
   it('finds a tampered or lost file when verifying', async () => {
-    const saved = await saveModelVersion(input('r1', 1));
+    const saved = await saveModelVersion(await input('r1', 1));
     const weights = (await getModelFiles(saved.id)).find((f) => f.path === WEIGHTS_BIN)!;
     await database().modelFiles.put({ ...weights, blob: new Blob([new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9])]) });
     const tampered = await verifyModelVersion(saved.id);
@@ -146,8 +146,8 @@ describe('model registry', () => {
   });
 
   it('moves the champion alias from v1 to v2 and keeps the history', async () => {
-    const v1 = await saveModelVersion(input('r1', 1));
-    const v2 = await saveModelVersion(input('r2', 2));
+    const v1 = await saveModelVersion(await input('r1', 1));
+    const v2 = await saveModelVersion(await input('r2', 2));
     await setAlias('heart', 'champion', v1.id, 10);
     await setAlias('heart', 'champion', v1.id, 15); // already there: no event
     await setAlias('heart', 'staging', v2.id, 18);
@@ -174,8 +174,8 @@ describe('model registry', () => {
   });
 
   it('refuses a malformed alias or another model’s version and stores nothing', async () => {
-    const v1 = await saveModelVersion(input('r1', 1));
-    const other = await saveModelVersion(input('r2', 2, 'other'));
+    const v1 = await saveModelVersion(await input('r1', 1));
+    const other = await saveModelVersion(await input('r2', 2, 'other'));
     const before = await snapshot();
     for (const bad of ['Champion', '1st', '', 'has space', 'a'.repeat(33), 'prod!']) {
       await expect(setAlias('heart', bad, v1.id)).rejects.toThrow(ALIAS_MESSAGE);
@@ -188,43 +188,54 @@ describe('model registry', () => {
   });
 
   it('refuses a model name that is blank or longer than 64 characters', async () => {
-    await expect(saveModelVersion(input('r1', 1, '   '))).rejects.toThrow(MODEL_NAME_MESSAGE);
-    await expect(saveModelVersion(input('r1', 1, 'x'.repeat(65)))).rejects.toThrow(MODEL_NAME_MESSAGE);
-    expect((await saveModelVersion(input('r1', 1, 'x'.repeat(64)))).modelName).toHaveLength(64);
+    await expect(saveModelVersion(await input('r1', 1, '   '))).rejects.toThrow(MODEL_NAME_MESSAGE);
+    await expect(saveModelVersion(await input('r1', 1, 'x'.repeat(65)))).rejects.toThrow(MODEL_NAME_MESSAGE);
+    expect((await saveModelVersion(await input('r1', 1, 'x'.repeat(64)))).modelName).toHaveLength(64);
   });
 
   it('a duplicate save changes nothing: runs, models, versions and files stay as they were', async () => {
-    await saveModelVersion(input('r1', 1));
+    await saveModelVersion(await input('r1', 1));
     await createRun({ ...completedRun('r2'), status: 'running' });
     const before = await snapshot();
-    const again = input('r2', 1);
-    again.files = input('r1', 1).files; // the very same bytes, so the same manifest id
+    const again = await input('r2', 1);
+    again.version = (await input('r1', 1)).version; // the very same bytes, so the same manifest id
     await expect(saveModelVersion({ ...again, modelName: 'copy' })).rejects.toThrow(/already registered as version 1 of “heart”/);
     expect(await snapshot()).toEqual(before);
     expect(await getModel('copy')).toBeUndefined();
   });
 
   it('a write failing half-way rolls back the model, the version and the run', async () => {
-    await saveModelVersion(input('r1', 1));
+    await saveModelVersion(await input('r1', 1));
     await createRun({ ...completedRun('r2'), status: 'running' });
     const before = await snapshot();
     const original = database().modelFiles.bulkAdd.bind(database().modelFiles);
     database().modelFiles.bulkAdd = (() =>
       Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))) as unknown as typeof original;
     try {
-      await expect(saveModelVersion(input('r2', 2))).rejects.toThrow(/quota/);
-      await expect(saveModelVersion(input('r3', 3, 'fresh'))).rejects.toThrow(/quota/);
+      await expect(saveModelVersion(await input('r2', 2))).rejects.toThrow(/quota/);
+      await expect(saveModelVersion(await input('r3', 3, 'fresh'))).rejects.toThrow(/quota/);
     } finally {
       database().modelFiles.bulkAdd = original;
     }
     expect(await snapshot()).toEqual(before);
     expect((await getRun('r2'))!.modelVersionId).toBeNull();
     expect(await getModel('fresh')).toBeUndefined();
-    expect((await saveModelVersion(input('r2', 2))).version).toBe(2);
+    expect((await saveModelVersion(await input('r2', 2))).version).toBe(2);
+  });
+
+  it('refuses a sealed version that does not hold together, writing nothing', async () => {
+    await createRun({ ...completedRun('r1'), status: 'running' });
+    const before = await snapshot();
+    const good = await input('r1', 1);
+    const files = good.version.files.map((f) => (f.path === WEIGHTS_BIN ? { ...f, sha256: '0'.repeat(64) } : f));
+    await expect(saveModelVersion({ ...good, version: { ...good.version, files } })).rejects.toThrow(/^The model version does not hold together: weights\.bin: sealed as 000000000000…, manifest says [0-9a-f]{12}…\. Nothing was saved\.$/);
+    await expect(saveModelVersion({ ...good, version: { ...good.version, id: 'f'.repeat(64) } })).rejects.toThrow(/manifest: SHA-256 is [0-9a-f]{12}…, the version id is ffffffffffff…/);
+    await expect(saveModelVersion({ ...good, version: { ...good.version, files: good.version.files.slice(1) } })).rejects.toThrow(/lists 3 files, the version has 2/);
+    expect(await snapshot()).toEqual(before);
   });
 
   it('refuses to register a run that did not complete', async () => {
-    const i = input('r1', 1);
+    const i = await input('r1', 1);
     i.run = { ...i.run, status: 'failed' };
     await expect(saveModelVersion(i)).rejects.toThrow(/Only a completed run/);
     expect(await countRunsAndModels()).toEqual({ runs: 0, modelVersions: 0 });

@@ -5,7 +5,7 @@ import { useFreshDatabase } from './fresh-db';
 import { getModelFileBytes, getModel, saveModelVersion, saveThresholdVersion, verifyModelVersion } from '../../../src/lib/storage/models';
 import { createRun, getRun } from '../../../src/lib/storage/runs';
 import type { RunRecord } from '../../../src/lib/storage/records';
-import { LINEAGE_JSON, METRICS_JSON, MODEL_JSON, PREPROCESSING_JSON, SCHEMA_JSON, TARGET_JSON, WEIGHTS_BIN, canonicalJson } from '../../../src/lib/core/model-manifest';
+import { LINEAGE_JSON, METRICS_JSON, MODEL_JSON, PREPROCESSING_JSON, SCHEMA_JSON, TARGET_JSON, WEIGHTS_BIN, canonicalJson, sealModelVersion } from '../../../src/lib/core/model-manifest';
 import { classificationMetrics } from '../../../src/lib/core/metrics-classification';
 import { modelFromFiles } from '../../../src/lib/core/model-files';
 import { defaultTrainConfig } from '../../../src/lib/core/train-config';
@@ -85,7 +85,7 @@ async function registered(id: string, scores: TestScores | null, weightsSeed = 1
   return saveModelVersion({
     run: r,
     modelName: 'heart',
-    files: [
+    version: await sealModelVersion([
       { path: MODEL_JSON, bytes: enc.encode('{"modelTopology":{},"weightsManifest":[]}') },
       { path: WEIGHTS_BIN, bytes: Uint8Array.from([weightsSeed, 2, 3, 4, 5, 6, 7, 8]) },
       { path: PREPROCESSING_JSON, bytes: json(preprocessing) },
@@ -93,7 +93,7 @@ async function registered(id: string, scores: TestScores | null, weightsSeed = 1
       { path: SCHEMA_JSON, bytes: json([{ name: 'age', type: 'integer' }]) },
       { path: METRICS_JSON, bytes: json(evaluation) },
       { path: LINEAGE_JSON, bytes: json({ runId: id, datasetHash: HASH, config: { target: 'sick' } }) },
-    ],
+    ]),
     inputSchema: [{ name: 'age', type: 'integer' }],
     preprocessing,
     target,
