@@ -60,15 +60,25 @@ export class ImportJob {
     this.#pending = null;
     performance.mark(`labbook:import-start:${jobId}`);
     this.progress = { bytesRead: 0, totalBytes: file.size, rows: 0, elapsedMs: 0, rowsPerSecond: 0, phase: 'reading' };
-    const outcome = await dataWorker().importFile(
-      jobId,
-      file,
-      file.name,
-      opts,
-      proxy((p: ImportProgress) => {
-        if (this.#jobId === jobId) this.progress = p;
-      }),
-    );
+    let outcome;
+    try {
+      outcome = await dataWorker().importFile(
+        jobId,
+        file,
+        file.name,
+        opts,
+        proxy((p: ImportProgress) => {
+          if (this.#jobId === jobId) this.progress = p;
+        }),
+      );
+    } catch (err) {
+      // The worker died (or the call could not reach it): end failed rather than stay "running".
+      if (this.#jobId === jobId) {
+        this.status = 'error';
+        this.error = `${err instanceof Error ? err.message : String(err)} Nothing was stored.`;
+      }
+      return;
+    }
     if (this.#jobId !== jobId) return; // superseded
     performance.measure('labbook:import-worker', `labbook:import-start:${jobId}`);
     if (!outcome.ok) {
