@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import { writeArchive, type ArchiveProgress, type ArchiveSink } from '../src/lib/storage/backup-write';
 import { restoreArchive, type RestoreProgress } from '../src/lib/storage/backup-restore';
 import { usageByKind, type UsageByKind } from '../src/lib/storage/usage';
+import { databaseExists } from '../src/lib/storage/db';
 import { ArchiveError, backupFileName, type ArchiveFormat, type RestoreReport } from '../src/lib/core/backup-format';
 
 export type BackupOutcome =
@@ -87,6 +88,9 @@ async function write(
 ): Promise<BackupOutcome> {
   // Without a file, each ~1 MB batch becomes its own Blob at once: the browser keeps Blob bytes
   // outside the JS heap (on disk when large), so the download path holds no more than one batch.
+  if (!(await databaseExists())) {
+    return { ok: false, message: "Labbook's database is gone from this browser (deleted, or cleared with the site's data): there is nothing to back up." };
+  }
   const blobs: Blob[] = [];
   const writable = target ? await target.createWritable() : null;
   const sink = batched(
@@ -146,7 +150,8 @@ const api = {
     const run = new AbortController();
     usageRun = run;
     while (archiveWork.size > 0) await Promise.allSettled([...archiveWork]);
-    if (run.signal.aborted) return null;
+    // Never the one to open (and so create) a database that another tab deleted.
+    if (run.signal.aborted || !(await databaseExists())) return null;
     try {
       return await usageByKind({ signal: run.signal, sliceMs: 40 });
     } catch (err) {

@@ -139,6 +139,8 @@ export class HealthState {
   /** Sums usage by kind in the backup worker (reading every record is no work for the page). */
   async refreshUsage(): Promise<void> {
     const run = ++this.#usageRun;
+    // A lost database is not summed: the worker would have to open it again to read it.
+    if (databaseLost()) return;
     try {
       const usage = await backupWorker().usageByKind();
       if (usage === null || this.#usageRun !== run) return;

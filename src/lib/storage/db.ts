@@ -145,6 +145,18 @@ export function db(): LabbookDB {
   return instance;
 }
 
+/**
+ * Whether the app's database exists in this browser. A worker checks before it opens a
+ * connection: Dexie creates a database that is missing, and a worker that had no connection
+ * when another tab deleted the database never saw the deletion, so it would bring back an
+ * empty one behind the page's back. Browsers without `indexedDB.databases()` answer true.
+ */
+export async function databaseExists(name = 'labbook'): Promise<boolean> {
+  const list = globalThis.indexedDB?.databases;
+  if (!list) return true;
+  return (await globalThis.indexedDB.databases()).some((info) => info.name === name);
+}
+
 /** Null while the database is usable; otherwise why it was lost. */
 export function databaseLost(): LostReason | null {
   return lost;
