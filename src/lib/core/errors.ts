@@ -28,3 +28,8 @@ export function quotaMessage(neededBytes: number, freeBytes: number | null): str
     'Nothing was stored. Delete dataset versions you no longer need, or free disk space, and try again.'
   );
 }
+
+/** What a full disk means for a result that could not be kept (a prediction, a drift report). */
+export function storageFullMessage(what: string): string {
+  return `Not enough browser storage to keep ${what}. Nothing was stored. Delete dataset versions, runs or models you no longer need, or free disk space, and try again.`;
+}

@@ -6,6 +6,7 @@
  * neither shown nor stored.
  */
 import { newId } from '../core/ids';
+import { isQuotaError, storageFullMessage } from '../core/errors';
 import { isSuperseded } from '../core/supersede';
 import { modelFromFiles } from '../core/model-files';
 import { checkSchema, type SchemaFinding } from '../core/schema-check';
@@ -138,7 +139,7 @@ export class DriftJob {
       // A Superseded answer belongs to an older request: the newer one sets the status.
       if (request === this.#request) {
         this.status = isSuperseded(err) ? 'idle' : 'error';
-        this.error = isSuperseded(err) ? null : `The drift check failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.error = isSuperseded(err) ? null : isQuotaError(err) ? storageFullMessage('the drift report') : `The drift check failed: ${err instanceof Error ? err.message : String(err)}`;
       }
       return null;
     }

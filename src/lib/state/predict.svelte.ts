@@ -6,6 +6,7 @@
  * neither shown nor stored.
  */
 import { modelFromFiles } from '../core/model-files';
+import { isQuotaError, storageFullMessage } from '../core/errors';
 import { newId } from '../core/ids';
 import { isSuperseded } from '../core/supersede';
 import { getModelFileBytes } from '../storage/models';
@@ -70,7 +71,7 @@ export class PredictJob {
       // A Superseded answer belongs to an older request: the newer one sets the status.
       if (request === this.#request) {
         this.status = isSuperseded(err) ? 'idle' : 'error';
-        this.error = isSuperseded(err) ? null : `The prediction failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.error = isSuperseded(err) ? null : isQuotaError(err) ? storageFullMessage('the predictions') : `The prediction failed: ${err instanceof Error ? err.message : String(err)}`;
       }
       return null;
     }

@@ -121,8 +121,7 @@ describe('DriftJob', () => {
     const job = new DriftJob('cell');
     expect(await job.run(given)).toBeNull();
     expect(job.status).toBe('error');
-    // No storage-specific wording here (unlike ImportJob): the browser's quota message is passed on.
-    expect(job.error).toBe('The drift check failed: The quota has been exceeded.');
+    expect(job.error).toBe('Not enough browser storage to keep the drift report. Nothing was stored. Delete dataset versions, runs or models you no longer need, or free disk space, and try again.');
     expect(job.report).toBeNull();
     expect(await database().driftReports.count()).toBe(0);
   });

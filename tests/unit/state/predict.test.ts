@@ -120,8 +120,7 @@ describe('PredictJob', () => {
     const job = new PredictJob('cell');
     expect(await job.run(version, hash)).toBeNull();
     expect(job.status).toBe('error');
-    // No storage-specific wording here (unlike ImportJob): the browser's quota message is passed on.
-    expect(job.error).toBe('The prediction failed: The quota has been exceeded.');
+    expect(job.error).toBe('Not enough browser storage to keep the predictions. Nothing was stored. Delete dataset versions, runs or models you no longer need, or free disk space, and try again.');
     expect(job.result).toBeNull();
     expect(await database().predictions.count()).toBe(0);
   });
