@@ -1,5 +1,5 @@
 /**
- * A drift report as files to share (issue 5): JSON with every field, and one
+ * A drift report as files to share: JSON with every field, and one
  * standalone HTML file that opens offline in any browser and prints well.
  * The HTML has no script, no external CSS, font or image, and a
  * Content-Security-Policy that forbids scripts and network access; every

@@ -1,5 +1,5 @@
 /**
- * Evaluation metrics on the held-out test split (issue 3), as a scikit-learn user
+ * Evaluation metrics on the held-out test split, as a scikit-learn user
  * expects them. Pure functions over typed arrays; the results are plain objects
  * ready to store with a run. The implementation is split by task:
  * metrics-classification.ts, metrics-regression.ts and curves.ts.
