@@ -8,6 +8,7 @@ import { backupFolder, changeSignature, lastBackupAt, noteBackup, setBackupFolde
 import { watch } from '../storage/live';
 import { beginWork } from './busy.svelte';
 import { formatBytes } from '../core/format';
+import { saveBlob } from '../save-file';
 import { describeReport, type RestoreReport } from '../core/backup-format';
 import type { BackupOutcome } from '../../../workers/backup.worker';
 import type { ArchiveProgress } from '../storage/backup-write';
@@ -109,7 +110,7 @@ export class BackupState {
       this.message = `The backup failed: ${outcome.message}`;
       return;
     }
-    if (outcome.blob) download(outcome.blob, outcome.fileName);
+    if (outcome.blob) saveBlob(outcome.blob, outcome.fileName);
     if (!notebookId) await this.#noteBackup();
     this.status = 'done';
     this.message = `${notebookId ? 'Exported' : 'Backed up'} ${outcome.entries} entries (${formatBytes(outcome.bytes)}) to ${outcome.fileName}.`;
@@ -221,17 +222,5 @@ export class BackupState {
     this.#stop?.();
     if (this.#timer) clearTimeout(this.#timer);
   }
-}
-
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
