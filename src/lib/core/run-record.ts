@@ -5,7 +5,6 @@
  * storage refuses more). Storage's RunRecord is this shape; the factories
  * spell every field so a new field is added here once.
  */
-import { formatBytes } from './format';
 import type { TrainConfig } from './train-config';
 import type { BackendReport, EnvironmentInfo, EpochRecord, Evaluation, MainMetric, RunStatus, SplitSizes, TrainOutcome, TrainResult } from './training';
 import type { PreprocessSpec } from './preprocess';
@@ -100,19 +99,4 @@ export function endedPatch(outcome: Exclude<TrainOutcome, { status: 'completed' 
 /** `run` ended by its status alone (no results): small, so it lands when little else can be written. */
 export function endedRun<R extends object>(run: R, status: 'failed' | 'cancelled' | 'interrupted', message: string, at: number) {
   return { ...run, status, statusMessage: message, endedAt: at };
-}
-
-/**
- * Why a run could not be stored when the browser refused more data, worded
- * as an import's refusal is: what happened and what to do. `neededBytes` is
- * the size of the run's model when it was the model that did not fit;
- * `freeBytes` is quoted only when given.
- */
-export function runStorageMessage(neededBytes: number | null, freeBytes: number | null): string {
-  const free = freeBytes === null ? '' : ` Only ${formatBytes(Math.max(0, freeBytes))} is left for this site.`;
-  const what =
-    neededBytes === null
-      ? `Not enough browser storage to record this run.${free}`
-      : `Not enough browser storage to keep this run's model (it needs about ${formatBytes(neededBytes)}).${free} The model was not saved.`;
-  return `${what} Delete model or dataset versions you no longer need, or free disk space, and train again.`;
 }

@@ -8,9 +8,9 @@
  */
 import { newId } from '../core/ids';
 import { runFingerprint } from '../core/fingerprint';
-import { isQuotaError } from '../core/errors';
+import { isQuotaError, runStorageMessage } from '../core/errors';
 import { headlineMetrics } from '../core/run-results';
-import { completedRun, endedPatch, newRunRecord, runStorageMessage } from '../core/run-record';
+import { completedRun, endedPatch, newRunRecord } from '../core/run-record';
 import type { SealedTrainOutcome, SealedTrainRequest } from '../core/model-files';
 import type { TrainConfig } from '../core/train-config';
 import type { BackendReport, EpochRecord, MainMetric, SplitSizes, TrainEvent, TrainRequest } from '../core/training';

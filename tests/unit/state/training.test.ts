@@ -11,7 +11,7 @@ import type { RunRecord } from '../../../src/lib/storage/records';
 import { buildManifest } from '../../../src/lib/core/model-manifest';
 import { sealTrainResult, type SealedTrainOutcome, type SealedTrainRequest } from '../../../src/lib/core/model-files';
 import { modelFiles } from '../../../src/lib/core/run-results';
-import { runStorageMessage } from '../../../src/lib/core/run-record';
+import { runStorageMessage } from '../../../src/lib/core/errors';
 import { defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
 import type { EpochRecord, TrainEvent, TrainResult } from '../../../src/lib/core/training';
 import { Rng } from '../../../src/lib/core/random';
