@@ -6,6 +6,21 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
+// The domains of src/lib/core, lowest first: each may import only those before it.
+const CORE_DOMAINS = [
+  'common',
+  'csv',
+  'metrics',
+  'training',
+  'imbalance',
+  'charts',
+  'models',
+  'compare',
+  'drift',
+  'notebook',
+  'backup',
+];
+
 export default defineConfig(
   {
     ignores: [
@@ -53,8 +68,10 @@ export default defineConfig(
   },
   // Layers: core <- storage <- state <- components; workers expose src/lib via Comlink.
   // Relative paths are matched by folder name, at any depth.
-  {
-    files: ['src/lib/core/**'],
+  // core: one folder per domain, each imported through its index.ts, in this
+  // order: a domain imports only the domains before it (so no cycles).
+  ...CORE_DOMAINS.map((domain, i) => ({
+    files: [`src/lib/core/${domain}/**`],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -68,6 +85,35 @@ export default defineConfig(
               regex: String.raw`^\.{1,2}/(?:.*/)?(?:storage|state|workers|worker-supervisor|hash-client|components|ml)(?:/|\.ts$|$)`,
               message:
                 'src/lib/core imports only core: storage, state, workers, components and ml (TensorFlow.js) sit above it.',
+            },
+            {
+              regex: String.raw`^\.\./[a-z-]+/`,
+              message: 'Another core domain is imported through its index (`../drift`), not a file inside it.',
+            },
+            ...(i + 1 < CORE_DOMAINS.length
+              ? [
+                  {
+                    regex: String.raw`^\.\./(?:${CORE_DOMAINS.slice(i + 1).join('|')})(?:/|$)`,
+                    message: `core/${domain} imports only the domains below it: ${CORE_DOMAINS.slice(0, i).join(', ') || 'none'}.`,
+                  },
+                ]
+              : []),
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['src/**/*.{ts,svelte}', 'workers/**'],
+    ignores: ['src/lib/core/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`(?:^|/)core/[a-z-]+/`,
+              message: 'A core domain is imported through its index (`lib/core/drift`), its public face.',
             },
           ],
         },
@@ -122,6 +168,10 @@ export default defineConfig(
               regex: String.raw`^\.{1,2}/(?:.*/)?workers(?:/|\.ts$|$)`,
               allowTypeImports: true,
               message: 'Components reach workers through state; src/lib/workers.ts alone starts them. Only `import type` from workers.',
+            },
+            {
+              regex: String.raw`(?:^|/)core/[a-z-]+/`,
+              message: 'A core domain is imported through its index (`lib/core/drift`), its public face.',
             },
             {
               group: ['dexie', 'comlink'],

@@ -9,7 +9,7 @@ import { writeArchive, type ArchiveProgress, type ArchiveSink } from '../src/lib
 import { restoreArchive, type RestoreProgress } from '../src/lib/storage/backup-restore';
 import { usageByKind, type UsageByKind } from '../src/lib/storage/usage';
 import { databaseExists } from '../src/lib/storage/db';
-import { ArchiveError, backupFileName, type ArchiveFormat, type RestoreReport } from '../src/lib/core/backup-format';
+import { ArchiveError, backupFileName, type ArchiveFormat, type RestoreReport } from '../src/lib/core/backup';
 
 export type BackupOutcome =
   | { ok: true; fileName: string; blob: Blob | null; entries: number; bytes: number; counts: Record<string, number> }

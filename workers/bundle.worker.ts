@@ -5,9 +5,14 @@
  * fflate and hash-wasm only, and never waits behind a training run.
  */
 import * as Comlink from 'comlink';
-import { BundleError, buildBundle, type BuildBundleInput } from '../src/lib/core/bundle';
-import { readBundle, type VerifiedBundle } from '../src/lib/core/bundle-read';
-import { sha256Hex } from '../src/lib/core/hashing';
+import {
+  BundleError,
+  buildBundle,
+  type BuildBundleInput,
+  readBundle,
+  type VerifiedBundle,
+} from '../src/lib/core/models';
+import { sha256Hex } from '../src/lib/core/common';
 
 /** A refusal as a value: a BundleError's `file` would not survive the worker boundary as a thrown error. */
 export interface BundleFailure {

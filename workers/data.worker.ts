@@ -3,14 +3,17 @@
  * re-profiling, off the main thread. Thin: the work lives in src/lib/core.
  */
 import * as Comlink from 'comlink';
-import { importCsv } from '../src/lib/core/importer';
-import { blobChunks } from '../src/lib/core/blob-stream';
-import { reprofileColumn } from '../src/lib/core/reprofile';
+import { importCsv, reprofileColumn } from '../src/lib/core/csv';
+import {
+  blobChunks,
+  ImportError,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+} from '../src/lib/core/common';
 import { hashInWorker } from '../src/lib/hash-client';
-import { ImportError, type ImportOptions, type ImportProgress, type ImportResult } from '../src/lib/core/types';
-import { decodeColumns } from '../src/lib/core/dataset-source';
-import { combinedCsv } from '../src/lib/core/combine';
-import type { DatasetSource } from '../src/lib/core/training';
+import { decodeColumns, type DatasetSource } from '../src/lib/core/training';
+import { combinedCsv } from '../src/lib/core/models';
 import { referenceStatsBytes } from '../src/lib/drift-run';
 
 export type ImportOutcome =

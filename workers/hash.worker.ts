@@ -3,7 +3,7 @@
  * import can hash and parse at the same time. Started and ended (on cancel)
  * by the data worker; plain messages, one request at a time.
  */
-import { createSha256 } from '../src/lib/core/hashing';
+import { createSha256 } from '../src/lib/core/common';
 
 export interface HashRequest {
   id: number;

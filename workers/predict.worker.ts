@@ -8,7 +8,7 @@
 import * as Comlink from 'comlink';
 import { predictDataset, type PredictRequest, type PredictResponse } from '../src/lib/predict-run';
 import { checkDrift, driftCaches, type DriftRequest, type DriftResponse } from '../src/lib/drift-run';
-import { LatestRequests } from '../src/lib/core/supersede';
+import { LatestRequests } from '../src/lib/core/common';
 
 export type { PredictRequest, PredictResponse } from '../src/lib/predict-run';
 export type { DriftRequest, DriftResponse } from '../src/lib/drift-run';

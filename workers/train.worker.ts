@@ -9,7 +9,7 @@ import { sealedTransferables, trainAndSeal } from '../src/lib/ml/train-sealed';
 import { browserHost, deviceLost } from '../src/lib/ml/backends-browser';
 import { environmentInfo } from '../src/lib/ml/environment';
 import type { TrainEvent } from '../src/lib/core/training';
-import type { SealedTrainOutcome, SealedTrainRequest } from '../src/lib/core/model-files';
+import type { SealedTrainOutcome, SealedTrainRequest } from '../src/lib/core/models';
 
 const cancelled = new Set<string>();
 let queue: Promise<unknown> = Promise.resolve();

@@ -6,16 +6,28 @@
  * this runs in Node tests and a plain check never loads TF.js. The data
  * worker's reference-stats.json uses the same side statistics.
  */
-import { decodeColumns } from './core/dataset-source';
-import { columnStats, driftReport, type ColumnStats, type DriftOptions, type DriftResult } from './core/drift';
-import { referenceStatsJson } from './core/drift-reference';
-import { conceptMetrics, modelDrift, predictionStats, type ModelDrift } from './core/drift-model';
-import { encodeTarget } from './core/target';
-import { splitOf } from './core/prepare';
-import type { PredictionOutput } from './core/predictions';
-import type { DatasetSource, EvaluationSummary } from './core/training';
-import type { TrainConfig } from './core/train-config';
-import { NEVER_CANCELLED, type CancelToken, type RequestIdentity } from './core/supersede';
+import {
+  decodeColumns,
+  encodeTarget,
+  splitOf,
+  type DatasetSource,
+  type EvaluationSummary,
+  type TrainConfig,
+} from './core/training';
+import {
+  columnStats,
+  driftReport,
+  type ColumnStats,
+  type DriftOptions,
+  type DriftResult,
+  referenceStatsJson,
+  conceptMetrics,
+  modelDrift,
+  predictionStats,
+  type ModelDrift,
+} from './core/drift';
+import type { PredictionOutput } from './core/models';
+import { NEVER_CANCELLED, type CancelToken, type RequestIdentity } from './core/common';
 import type { PredictableModel } from './ml/batch-predict';
 import { predictChecked, type PredictRowsFn } from './predict-run';
 

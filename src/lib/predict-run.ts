@@ -4,11 +4,10 @@
  * model code (TF.js) is injected, so this runs in Node tests and the worker
  * loads TF.js only when a prediction is asked for.
  */
-import { decodeColumns, type SourceColumn } from './core/dataset-source';
-import { predictionFile, summarizePredictions, type PredictionOutput, type PredictionSummary } from './core/predictions';
-import { csvChunks, type CsvValue } from './core/csv-export';
-import type { DatasetSource } from './core/training';
-import { NEVER_CANCELLED, type CancelToken, type RequestIdentity } from './core/supersede';
+import { decodeColumns, type SourceColumn, type DatasetSource } from './core/training';
+import { predictionFile, summarizePredictions, type PredictionOutput, type PredictionSummary } from './core/models';
+import { csvChunks, type CsvValue } from './core/csv';
+import { NEVER_CANCELLED, type CancelToken, type RequestIdentity } from './core/common';
 import type { PredictableModel } from './ml/batch-predict';
 
 /** ml/batch-predict's predictRows (or a stand-in in tests): `step` runs between its batches. */

@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures';
 import { NotebookPage, fixture, type FileSpec } from './pages/notebook';
-import { Rng } from '../../src/lib/core/random';
-import { unscaleTarget } from '../../src/lib/core/target';
+import { Rng } from '../../src/lib/core/common';
+import { unscaleTarget } from '../../src/lib/core/training';
 import { olsFit, preparedDefault, softmaxFit, softmaxScores } from '../support/reference-fit';
 
 test.describe.configure({ timeout: 180_000 });

@@ -6,9 +6,13 @@
  * is done again here, the long way.
  */
 import { importText } from '../unit/helpers';
-import { decodeColumns } from '../../src/lib/core/dataset-source';
-import { prepareData, type PreparedData } from '../../src/lib/core/prepare';
-import { defaultTrainConfig, type Task } from '../../src/lib/core/train-config';
+import {
+  decodeColumns,
+  prepareData,
+  type PreparedData,
+  defaultTrainConfig,
+  type Task,
+} from '../../src/lib/core/training';
 
 /** The prepared splits of `csv` under every default but the target, as the app prepares them. */
 export async function preparedDefault(csv: string, target: string, task: Task): Promise<PreparedData> {

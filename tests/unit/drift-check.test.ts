@@ -1,15 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { checkDrift, driftCaches, RecentCache, referenceStatsBytes, sideStats, type DriftRequest } from '../../src/lib/drift-run';
 import { predictChecked, type PredictRowsFn } from '../../src/lib/predict-run';
-import { columnStats, driftReport, type ColumnStats } from '../../src/lib/core/drift';
-import { referenceStatsJson } from '../../src/lib/core/drift-reference';
-import { decodeColumns } from '../../src/lib/core/dataset-source';
-import { splitOf } from '../../src/lib/core/prepare';
-import { defaultTrainConfig } from '../../src/lib/core/train-config';
-import { LatestRequests, Superseded, isSuperseded } from '../../src/lib/core/supersede';
-import { Rng } from '../../src/lib/core/random';
-import type { PredictionOutput } from '../../src/lib/core/predictions';
-import type { DatasetSource } from '../../src/lib/core/training';
+import { columnStats, driftReport, type ColumnStats, referenceStatsJson } from '../../src/lib/core/drift';
+import { decodeColumns, splitOf, defaultTrainConfig, type DatasetSource } from '../../src/lib/core/training';
+import { LatestRequests, Superseded, isSuperseded, Rng } from '../../src/lib/core/common';
+import type { PredictionOutput } from '../../src/lib/core/models';
 import type { PredictableModel } from '../../src/lib/ml/batch-predict';
 import { importText } from './helpers';
 

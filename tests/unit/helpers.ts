@@ -1,6 +1,6 @@
 /** Shared helpers for unit tests: run the real importer on in-memory text or bytes. */
-import { importCsv } from '../../src/lib/core/importer';
-import type { ImportOptions, ImportResult } from '../../src/lib/core/types';
+import { importCsv } from '../../src/lib/core/csv';
+import type { ImportOptions, ImportResult } from '../../src/lib/core/common';
 
 export function bytesSource(name: string, bytes: Uint8Array, chunkSize = 64 * 1024) {
   return {

@@ -1,7 +1,7 @@
 /**
  * The UI half of the cell-kind registry: which component renders each kind.
  * The data half (labels, defaults, config repair) is CELL_KINDS in
- * lib/core/notebook.ts. A new kind is one entry there and one here.
+ * lib/core/notebook/notebook.ts. A new kind is one entry there and one here.
  */
 import type { Component } from 'svelte';
 import type { CellKind, CellOf } from '../../lib/core/notebook';

@@ -5,11 +5,14 @@
  * and the version's decision threshold decides binary labels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { transform, type PreprocessSpec } from '../core/preprocess';
-import { outputsToPredictions, type PredictionOutput } from '../core/predictions';
-import type { TargetSpec } from '../core/target';
-import type { ModelArtifactsFiles } from '../core/training';
-import type { SourceColumn } from '../core/dataset-source';
+import {
+  transform,
+  type PreprocessSpec,
+  type TargetSpec,
+  type ModelArtifactsFiles,
+  type SourceColumn,
+} from '../core/training';
+import { outputsToPredictions, type PredictionOutput } from '../core/models';
 import { loadFromFiles } from './io';
 import { PREDICT_BATCH } from './predict';
 

@@ -9,8 +9,7 @@ import { solveLinear } from './solver';
 import { trainSample, disposeSplit, type DeviceSplit } from './loop';
 import { epochMetric } from './predict';
 import type { Network } from './model';
-import type { EpochRecord, MainMetric, SolverReport } from '../core/training';
-import type { TrainConfig } from '../core/train-config';
+import type { EpochRecord, MainMetric, SolverReport, TrainConfig } from '../core/training';
 
 export interface ExactOptions {
   config: TrainConfig;

@@ -9,9 +9,8 @@
  * - early stopping keeps the best epoch's weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, deriveSeed, permutation } from '../core/random';
-import type { EpochRecord, MainMetric } from '../core/training';
-import type { SplitData } from '../core/prepare';
+import { Rng, deriveSeed, permutation } from '../core/common';
+import type { EpochRecord, MainMetric, SplitData } from '../core/training';
 import type { Network } from './model';
 import { epochMetric } from './predict';
 

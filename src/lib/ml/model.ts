@@ -8,8 +8,8 @@
  * a loss on probabilities overflows.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, deriveSeed } from '../core/random';
-import type { Activation, TrainConfig } from '../core/train-config';
+import { Rng, deriveSeed } from '../core/common';
+import type { Activation, TrainConfig } from '../core/training';
 
 /** What a network looks like: everything needed to rebuild it. */
 export interface ModelSpec {

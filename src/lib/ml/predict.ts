@@ -4,8 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { classificationMetrics, regressionMetrics, rocAucScore } from '../core/metrics';
-import { toClassIndices, unscaleTarget, type TargetSpec } from '../core/target';
-import type { Evaluation, MainMetric } from '../core/training';
+import { toClassIndices, unscaleTarget, type TargetSpec, type Evaluation, type MainMetric } from '../core/training';
 import type { Network } from './model';
 import type { DeviceSplit } from './loop';
 

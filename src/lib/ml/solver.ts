@@ -20,7 +20,7 @@
  * current point, so decreases far below the loss's float32 resolution are still seen.
  */
 import * as tf from '@tensorflow/tfjs';
-import { centreRows, cholesky, diagonalMean, dot, lbfgsDirection, maxAbs, rememberPair, solveCholesky, type CorrectionPair } from '../core/linalg';
+import { centreRows, cholesky, diagonalMean, dot, lbfgsDirection, maxAbs, rememberPair, solveCholesky, type CorrectionPair } from '../core/common';
 
 export interface SolverOptions {
   kind: 'logistic' | 'softmax' | 'least-squares';

@@ -3,7 +3,7 @@
  * SHA-256, manifest and id computed here, in the train worker, so the page
  * never hashes tens of megabytes of weights on its own thread.
  */
-import { sealTrainResult, type SealedTrainOutcome, type SealedTrainRequest } from '../core/model-files';
+import { sealTrainResult, type SealedTrainOutcome, type SealedTrainRequest } from '../core/models';
 import { runTraining, type TrainHooks } from './train';
 
 /** Trains one run and seals its model version. Never throws: a failure to seal is a `failed` outcome too. */

@@ -5,36 +5,44 @@
  * it directly on the cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { decodeColumns } from '../core/dataset-source';
-import { prepareData, type PreparedData } from '../core/prepare';
-import type {
-  BackendName,
-  BackendReport,
-  EnvironmentInfo,
-  EpochRecord,
-  Evaluation,
-  ModelArtifactsFiles,
-  TrainEvent,
-  TrainOutcome,
-  TrainRequest,
-  ThresholdReport,
+import {
+  decodeColumns,
+  prepareData,
+  type PreparedData,
+  type BackendName,
+  type BackendReport,
+  type EnvironmentInfo,
+  type EpochRecord,
+  type Evaluation,
+  type ModelArtifactsFiles,
+  type TrainEvent,
+  type TrainOutcome,
+  type TrainRequest,
+  type ThresholdReport,
+  budgetOf,
+  type Budget,
+  runDiagnostics,
+  isExact,
+  type SolverReport,
+  unscaleTarget,
+  type TestScores,
 } from '../core/training';
 import { chooseBackend, fallbacksAfter, type BackendHost } from './backends';
 import { disposeSplit, makeOptimizer, toDevice, trainLoop, trainStep, type DeviceSplit } from './loop';
 import { Network, modelSpecOf, type ModelSpec } from './model';
 import { evaluateSplit, predictSplit } from './predict';
-import { scoresAt, tuneThreshold, type ThresholdRule } from '../core/threshold';
-import { applyStrategy, categoricalBlocksOf, classCounts } from '../core/resample';
-import { deriveSeed } from '../core/random';
+import {
+  scoresAt,
+  tuneThreshold,
+  type ThresholdRule,
+  classificationBaseline,
+  regressionBaseline,
+  type Baseline,
+} from '../core/metrics';
+import { applyStrategy, categoricalBlocksOf, classCounts } from '../core/imbalance';
+import { deriveSeed } from '../core/common';
 import { loadFromFiles, saveToFiles } from './io';
 import { fitExact } from './fit-exact';
-import { budgetOf, type Budget } from '../core/budget';
-import { runDiagnostics } from '../core/diagnostics';
-import { isExact } from '../core/train-config';
-import type { SolverReport } from '../core/training';
-import { classificationBaseline, regressionBaseline, type Baseline } from '../core/baseline';
-import { unscaleTarget } from '../core/target';
-import type { TestScores } from '../core/training';
 
 export interface TrainHooks {
   host: BackendHost;

@@ -12,7 +12,7 @@ import { onDatabaseLost, type LostReason } from '../storage/db';
 import { aliveRunIds } from './training.svelte';
 import type { NotebookRecord, VersionRecord } from '../storage/records';
 import type { DatasetWithVersions } from '../storage/datasets';
-import type { ColumnType } from '../core/types';
+import type { ColumnType } from '../core/common';
 import type { CellConfigs, CellKind } from '../core/notebook';
 import { NotebookState } from './notebook.svelte';
 import { ImportJob } from './imports.svelte';

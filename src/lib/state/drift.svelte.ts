@@ -5,21 +5,13 @@
  * the worker stops the older (it answers Superseded), and a stale answer is
  * neither shown nor stored.
  */
-import { newId } from '../core/ids';
-import { isQuotaError, storageFullMessage } from '../core/errors';
-import { isSuperseded } from '../core/supersede';
-import { modelFromFiles } from '../core/model-files';
-import { checkSchema, type SchemaFinding } from '../core/schema-check';
-import type { DriftOptions } from '../core/drift';
-import { withTolerances } from '../core/drift-model';
-import { reportSummary } from '../core/drift-report';
-import type { Tolerances } from '../core/drift-verdict';
-import type { EvaluationSummary } from '../core/training';
+import { newId, isQuotaError, storageFullMessage, isSuperseded } from '../core/common';
+import { modelFromFiles, REFERENCE_STATS_FILE } from '../core/models';
+import { checkSchema, type SchemaFinding, type EvaluationSummary } from '../core/training';
+import { type DriftOptions, withTolerances, reportSummary, type Tolerances, parseReferenceStats } from '../core/drift';
 import { getDatasetSource } from '../storage/datasets';
 import { getModelFileBytes } from '../storage/models';
 import { getModelExtras } from '../storage/bundles';
-import { parseReferenceStats } from '../core/drift-reference';
-import { REFERENCE_STATS_FILE } from '../core/bundle';
 import { getDriftReport, saveDriftReport } from '../storage/drift';
 import type { DriftReportRecord, ModelVersionRecord, VersionRecord } from '../storage/records';
 import { dataWorker, predictWorker } from '../workers';

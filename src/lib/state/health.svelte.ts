@@ -19,7 +19,7 @@ import {
   type Ledger,
   type Missing,
   type RecordCounts,
-} from '../core/storage-health';
+} from '../core/backup';
 
 /** Ledger writes follow the counts this long after the last change. */
 const LEDGER_DEBOUNCE_MS = 300;

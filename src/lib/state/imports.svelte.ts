@@ -6,10 +6,16 @@
 import { dataWorker, proxy } from '../workers';
 import { saveImport, replaceVersionContent, type CellLink } from '../storage/datasets';
 import { freeBytes } from '../storage/quota';
-import { isQuotaError, quotaMessage } from '../core/errors';
-import { newId } from '../core/ids';
+import {
+  isQuotaError,
+  quotaMessage,
+  newId,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  type RaggedReport,
+} from '../core/common';
 import { trackWork } from './busy.svelte';
-import type { ImportOptions, ImportProgress, ImportResult, RaggedReport } from '../core/types';
 
 export type ImportStatus = 'idle' | 'running' | 'ragged' | 'saving' | 'done' | 'error' | 'cancelled';
 

@@ -4,7 +4,7 @@
  * archive (backup or notebook export) goes to the backup restore; any other zip is imported
  * as a model bundle, as on the Models page.
  */
-import { classifyLaunchFile, zipEntryNames } from '../core/launch-files';
+import { classifyLaunchFile, zipEntryNames } from '../core/backup';
 import type { AppState } from './app.svelte';
 
 /** Resolves once the app has opened its notebooks. */

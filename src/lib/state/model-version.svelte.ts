@@ -3,7 +3,7 @@
  * drift reports that concern it, the facts in its lineage.json and metrics.json) and the
  * verification of its files. The page shows these fields and calls `load` and `verify`.
  */
-import { formatThreshold, thresholdSource } from '../core/threshold-live';
+import { formatThreshold, thresholdSource } from '../core/models';
 import type { VersionFacts } from '../storage/bundles';
 import type { DriftReportRecord, ModelFileRecord, ModelVersionRecord, RunSummaryRecord } from '../storage/records';
 

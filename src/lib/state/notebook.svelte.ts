@@ -18,9 +18,9 @@ import {
   type CellConfigs,
   type CellKind,
   type CellOf,
+  mergeCells,
 } from '../core/notebook';
-import { mergeCells } from '../core/notebook-merge';
-import { newId } from '../core/ids';
+import { newId } from '../core/common';
 import { saveCells, watchNotebook } from '../storage/notebooks';
 import { clearUnsaved, noteUnsaved } from '../storage/journal';
 import type { NotebookRecord } from '../storage/records';

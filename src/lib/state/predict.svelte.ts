@@ -5,10 +5,8 @@
  * the worker stops the older (it answers Superseded), and a stale answer is
  * neither shown nor stored.
  */
-import { modelFromFiles } from '../core/model-files';
-import { isQuotaError, storageFullMessage } from '../core/errors';
-import { newId } from '../core/ids';
-import { isSuperseded } from '../core/supersede';
+import { modelFromFiles } from '../core/models';
+import { isQuotaError, storageFullMessage, newId, isSuperseded } from '../core/common';
 import { getModelFileBytes } from '../storage/models';
 import { getDatasetSource } from '../storage/datasets';
 import { getPrediction, savePrediction } from '../storage/predictions';

@@ -16,10 +16,9 @@ import type { DriftJob } from './drift.svelte';
 import { RunsState } from './runs.svelte';
 import { RegistryState, type BundleImportOutcome, type ExportedBundle } from './registry.svelte';
 import { JobsState } from './jobs.svelte';
-import { metricLabel } from '../core/charts-training';
-import { formatMetric } from '../core/format';
-import type { MainMetric } from '../core/training';
-import type { TrainConfig } from '../core/train-config';
+import { metricLabel } from '../core/charts';
+import { formatMetric } from '../core/common';
+import type { MainMetric, TrainConfig } from '../core/training';
 
 export type { BundleImportOutcome, ExportedBundle } from './registry.svelte';
 export { defaultModelName } from './jobs.svelte';

@@ -10,7 +10,7 @@ import { bundleWorker, dataWorker, transfer } from '../workers';
 import { getDatasetSource } from '../storage/datasets';
 import { driftReportsOf } from '../storage/drift';
 import { watch } from '../storage/live';
-import { BundleError } from '../core/bundle';
+import { BundleError } from '../core/models';
 
 /** A built bundle, ready to download. */
 export interface ExportedBundle {

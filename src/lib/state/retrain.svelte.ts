@@ -4,7 +4,7 @@
  * the previous run's config on it, pointed at the combined version.
  */
 import type { CellOf } from '../core/notebook';
-import type { TrainConfig } from '../core/train-config';
+import type { TrainConfig } from '../core/training';
 import type { DatasetWithVersions } from '../storage/datasets';
 import type { ModelVersionRecord, RunSummaryRecord, VersionRecord } from '../storage/records';
 import type { ImportJob } from './imports.svelte';

@@ -3,8 +3,8 @@
  * TrainingJob (the worker trains one run at a time anyway), with overall
  * progress, and a Cancel that stops the current run and drops the rest.
  */
-import { newId } from '../core/ids';
-import type { TrainConfig } from '../core/train-config';
+import { newId } from '../core/common';
+import type { TrainConfig } from '../core/training';
 import type { RunRecord } from '../storage/records';
 import type { StartOptions, TrainingJob } from './training.svelte';
 

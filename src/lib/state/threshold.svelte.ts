@@ -16,9 +16,9 @@ import {
   thresholdGrid,
   type CurvePoint,
   type LiveMetrics,
-} from '../core/threshold-live';
-import type { ThresholdCounts } from '../core/curves';
-import type { Series } from '../core/charts-training';
+} from '../core/models';
+import type { ThresholdCounts } from '../core/metrics';
+import type { Series } from '../core/charts';
 import { getRunDetails } from '../storage/runs';
 import { saveThresholdVersion } from '../storage/models';
 import type { ModelVersionRecord } from '../storage/records';

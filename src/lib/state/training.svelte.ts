@@ -6,14 +6,20 @@
  * version the worker sealed (completed) or a finished run (failed,
  * cancelled). A storage error ends the run failed, by a status update alone.
  */
-import { newId } from '../core/ids';
-import { runFingerprint } from '../core/fingerprint';
-import { isQuotaError, runStorageMessage } from '../core/errors';
-import { headlineMetrics } from '../core/run-results';
-import { completedRun, endedPatch, newRunRecord } from '../core/run-record';
-import type { SealedTrainOutcome, SealedTrainRequest } from '../core/model-files';
-import type { TrainConfig } from '../core/train-config';
-import type { BackendReport, EpochRecord, MainMetric, SplitSizes, TrainEvent, TrainRequest } from '../core/training';
+import { newId, isQuotaError, runStorageMessage } from '../core/common';
+import { runFingerprint, headlineMetrics, type SealedTrainOutcome, type SealedTrainRequest } from '../core/models';
+import {
+  completedRun,
+  endedPatch,
+  newRunRecord,
+  type TrainConfig,
+  type BackendReport,
+  type EpochRecord,
+  type MainMetric,
+  type SplitSizes,
+  type TrainEvent,
+  type TrainRequest,
+} from '../core/training';
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
 import { freeBytes } from '../storage/quota';

@@ -22,9 +22,15 @@ import {
   type Manifest,
   type ManifestFile,
   type RestoreReport,
-} from '../core/backup-format';
-import { blobSource, dataStart, entryBytes, entryData, readDirectory, type RandomAccess, type ZipEntry } from '../core/backup-zip';
-import { createSha256 } from '../core/hashing';
+  blobSource,
+  dataStart,
+  entryBytes,
+  entryData,
+  readDirectory,
+  type RandomAccess,
+  type ZipEntry,
+} from '../core/backup';
+import { createSha256 } from '../core/common';
 import type {
   AliasEventRecord,
   ChunkRecord,

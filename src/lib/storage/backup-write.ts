@@ -16,9 +16,10 @@ import {
   type Group,
   type Manifest,
   type ManifestFile,
-} from '../core/backup-format';
-import { referenceClosure, type References } from '../core/backup-refs';
-import { createSha256 } from '../core/hashing';
+  referenceClosure,
+  type References,
+} from '../core/backup';
+import { createSha256 } from '../core/common';
 
 export interface ArchiveSink {
   write(chunk: Uint8Array): Promise<void>;

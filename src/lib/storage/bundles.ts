@@ -16,21 +16,33 @@ import {
   compareCodeUnits,
   utf8,
   type ModelFileInput,
-} from '../core/model-manifest';
-import { sha256Hex } from '../core/hashing';
-import { BundleError, NOTHING_IMPORTED, README_FILE, REFERENCE_STATS_FILE, parseBundleJson, type BuildBundleInput } from '../core/bundle';
-import { checkVersionDocument } from '../core/bundle-model';
-import type { VerifiedBundle } from '../core/bundle-read';
-import { modelCard } from '../core/bundle-card';
-import { headlineMetrics, type Lineage } from '../core/run-results';
-import { summarizeEvaluation, type Evaluation, type EvaluationSummary, type InputSchemaColumn } from '../core/training';
-import type { PreprocessSpec } from '../core/preprocess';
-import type { TargetSpec } from '../core/target';
-import type { Task } from '../core/train-config';
-import { bundleFileName, normalizeModelName } from '../core/model-names';
+  BundleError,
+  NOTHING_IMPORTED,
+  README_FILE,
+  REFERENCE_STATS_FILE,
+  parseBundleJson,
+  type BuildBundleInput,
+  checkVersionDocument,
+  type VerifiedBundle,
+  modelCard,
+  headlineMetrics,
+  type Lineage,
+  bundleFileName,
+  normalizeModelName,
+} from '../core/models';
+import { sha256Hex } from '../core/common';
+import {
+  summarizeEvaluation,
+  type Evaluation,
+  type EvaluationSummary,
+  type InputSchemaColumn,
+  type PreprocessSpec,
+  type TargetSpec,
+  type Task,
+} from '../core/training';
 
 // The naming rule lives in core; re-exported for the registry's existing callers.
-export { suggestedModelName } from '../core/model-names';
+export { suggestedModelName } from '../core/models';
 
 const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
 

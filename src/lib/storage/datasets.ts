@@ -6,9 +6,8 @@
 import Dexie from 'dexie';
 import { db } from './db';
 import type { ChunkRecord, DatasetRecord, VersionRecord } from './records';
-import type { ColumnProfile, ColumnType, ImportResult } from '../core/types';
+import { type ColumnProfile, type ColumnType, type ImportResult, newId } from '../core/common';
 import type { DatasetSource } from '../core/training';
-import { newId } from '../core/ids';
 import { patchStoredCell } from './notebooks';
 
 export interface DatasetWithVersions {

@@ -10,7 +10,7 @@
  * (merged over the revision they were made on).
  */
 import type { Cell } from '../core/notebook';
-import { newId } from '../core/ids';
+import { newId } from '../core/common';
 
 export interface JournalEntry {
   baseRev: number;

@@ -22,14 +22,15 @@ import {
   type ModelManifest,
   type SealedModelVersion,
   type VerifyResult,
-} from '../core/model-manifest';
-import { sha256Hex } from '../core/hashing';
-import { summarizeEvaluation, type InputSchemaColumn } from '../core/training';
-import { formatThreshold, thresholdVersionFiles } from '../core/threshold-live';
-import { headlineMetrics } from '../core/run-results';
-import type { PreprocessSpec } from '../core/preprocess';
-import type { TargetSpec } from '../core/target';
-import { ALIAS_MESSAGE, isValidAlias, normalizeModelName } from '../core/model-names';
+  formatThreshold,
+  thresholdVersionFiles,
+  headlineMetrics,
+  ALIAS_MESSAGE,
+  isValidAlias,
+  normalizeModelName,
+} from '../core/models';
+import { sha256Hex } from '../core/common';
+import { summarizeEvaluation, type InputSchemaColumn, type PreprocessSpec, type TargetSpec } from '../core/training';
 
 export interface SaveModelInput {
   /** The finished run, status 'completed'; it is stored with modelVersionId set. */

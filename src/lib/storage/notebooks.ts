@@ -3,15 +3,14 @@
  *
  * Every write grows the notebook's revision. A tab saves its cells over the
  * revision it last read; when another tab wrote in between, the two sides are
- * merged (core/notebook-merge.ts) inside the same transaction, so a stale tab
+ * merged (core/notebook/notebook-merge.ts) inside the same transaction, so a stale tab
  * never writes over newer work.
  */
 import { liveQuery } from 'dexie';
 import { db } from './db';
 import type { NotebookRecord } from './records';
-import { normalizeCells, type Cell } from '../core/notebook';
-import { mergeCells, type MergeResult } from '../core/notebook-merge';
-import { newId } from '../core/ids';
+import { normalizeCells, type Cell, mergeCells, type MergeResult } from '../core/notebook';
+import { newId } from '../core/common';
 
 /** The notebook a save was aimed at is no longer stored (deleted in another tab, or storage cleared). */
 export class NotebookGoneError extends Error {

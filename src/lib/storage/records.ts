@@ -1,15 +1,6 @@
 /** Shapes of the stored records. Pure types, shared by storage and state. */
-import type { ThresholdReport } from '../core/training';
 import type {
-  ChunkLayout,
-  ColumnSchema,
-  DatasetProfile,
-  Delimiter,
-  HeaderRename,
-  RaggedReport,
-} from '../core/types';
-import type { Cell } from '../core/notebook';
-import type {
+  ThresholdReport,
   BackendReport,
   EnvironmentInfo,
   EpochRecord,
@@ -23,14 +14,23 @@ import type {
   SolverReport,
   SplitSizes,
   TestScores,
+  Task,
+  TrainConfig,
+  PreprocessSpec,
+  TargetSpec,
 } from '../core/training';
-import type { Task, TrainConfig } from '../core/train-config';
-import type { PreprocessSpec } from '../core/preprocess';
-import type { TargetSpec } from '../core/target';
-import type { ModelManifest } from '../core/model-manifest';
-import type { PredictionSummary } from '../core/predictions';
-import type { CsvValue } from '../core/csv-export';
-import type { DriftReportDocument } from '../core/drift-report';
+import type {
+  ChunkLayout,
+  ColumnSchema,
+  DatasetProfile,
+  Delimiter,
+  HeaderRename,
+  RaggedReport,
+} from '../core/common';
+import type { Cell } from '../core/notebook';
+import type { ModelManifest, PredictionSummary } from '../core/models';
+import type { CsvValue } from '../core/csv';
+import type { DriftReportDocument } from '../core/drift';
 
 export interface NotebookRecord {
   id: string;
@@ -40,7 +40,7 @@ export interface NotebookRecord {
   updatedAt: number;
   /**
    * Grows by one on every write. A tab saves only over the revision it last read;
-   * otherwise it merges (core/notebook-merge.ts). Absent in notebooks stored before
+   * otherwise it merges (core/notebook/notebook-merge.ts). Absent in notebooks stored before
    * revisions existed (read as 0).
    */
   rev?: number;

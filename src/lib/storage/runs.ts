@@ -12,9 +12,8 @@
  */
 import { db, splitStoredRun } from './db';
 import type { RunDetailsRecord, RunRecord, RunSummaryRecord } from './records';
-import { joinEvaluation, type DatasetSource, type EpochRecord } from '../core/training';
+import { joinEvaluation, type DatasetSource, type EpochRecord, endedRun } from '../core/training';
 import { getDatasetSource } from './datasets';
-import { endedRun } from '../core/run-record';
 
 /** The message an interrupted run shows. */
 export const INTERRUPTED_MESSAGE = 'The tab closed or the page reloaded while this run was training.';

@@ -7,7 +7,7 @@
  */
 import type { Table } from 'dexie';
 import { db } from './db';
-import type { RecordCounts } from '../core/storage-health';
+import type { RecordCounts } from '../core/backup';
 
 export type { RecordCounts };
 

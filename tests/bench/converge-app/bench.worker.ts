@@ -14,14 +14,24 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { blobChunks } from '../../../src/lib/core/blob-stream';
-import { importCsv } from '../../../src/lib/core/importer';
-import { decodeColumns } from '../../../src/lib/core/dataset-source';
-import { prepareData, type PreparedData } from '../../../src/lib/core/prepare';
-import { budgetOf, type Budget } from '../../../src/lib/core/budget';
-import { defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
-import { defaultFeatures } from '../../../src/lib/core/train-columns';
-import type { AdapterInfo, BackendName, DatasetSource, ModelArtifactsFiles, SolverReport, TrainEvent } from '../../../src/lib/core/training';
+import { blobChunks } from '../../../src/lib/core/common';
+import { importCsv } from '../../../src/lib/core/csv';
+import {
+  decodeColumns,
+  prepareData,
+  type PreparedData,
+  budgetOf,
+  type Budget,
+  defaultTrainConfig,
+  type TrainConfig,
+  defaultFeatures,
+  type AdapterInfo,
+  type BackendName,
+  type DatasetSource,
+  type ModelArtifactsFiles,
+  type SolverReport,
+  type TrainEvent,
+} from '../../../src/lib/core/training';
 import { browserHost } from '../../../src/lib/ml/backends-browser';
 import { disposeSplit, toDevice } from '../../../src/lib/ml/loop';
 import { solveLinear } from '../../../src/lib/ml/solver';

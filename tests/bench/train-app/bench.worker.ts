@@ -6,15 +6,24 @@
  * Everything is measured here; tests/bench/train.mjs prints it.
  */
 import * as Comlink from 'comlink';
-import { blobChunks } from '../../../src/lib/core/blob-stream';
+import { blobChunks } from '../../../src/lib/core/common';
 import * as tf from '@tensorflow/tfjs';
-import { importCsv } from '../../../src/lib/core/importer';
-import { decodeColumns } from '../../../src/lib/core/dataset-source';
-import { prepareData, type PreparedData, type SplitData } from '../../../src/lib/core/prepare';
-import { applyStrategy, categoricalBlocksOf, classCounts as countClasses } from '../../../src/lib/core/resample';
-import { defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
-import { defaultFeatures } from '../../../src/lib/core/train-columns';
-import { BACKEND_NAMES, type AdapterInfo, type BackendMeasurement, type BackendName, type DatasetSource } from '../../../src/lib/core/training';
+import { importCsv } from '../../../src/lib/core/csv';
+import {
+  decodeColumns,
+  prepareData,
+  type PreparedData,
+  type SplitData,
+  defaultTrainConfig,
+  type TrainConfig,
+  defaultFeatures,
+  BACKEND_NAMES,
+  type AdapterInfo,
+  type BackendMeasurement,
+  type BackendName,
+  type DatasetSource,
+} from '../../../src/lib/core/training';
+import { applyStrategy, categoricalBlocksOf, classCounts as countClasses } from '../../../src/lib/core/imbalance';
 import { chooseBackend } from '../../../src/lib/ml/backends';
 import { browserHost } from '../../../src/lib/ml/backends-browser';
 import { disposeSplit, toDevice, trainLoop, type DeviceSplit } from '../../../src/lib/ml/loop';

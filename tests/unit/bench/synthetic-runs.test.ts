@@ -3,12 +3,20 @@ import { reviveNonFinite, runsToJson, storedParts, syntheticRuns } from '../../b
 import { useFreshDatabase } from '../storage/fresh-db';
 import { createRun, getRun, listRuns } from '../../../src/lib/storage/runs';
 import { splitStoredRun } from '../../../src/lib/storage/db';
-import { headlineMetrics, sweepMetrics } from '../../../src/lib/core/run-results';
-import { classificationReport, type ClassCurves, type ClassificationMetrics } from '../../../src/lib/core/metrics-classification';
-import { normalizeTrainConfig, validateTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
-import { rocSeries, prSeries, trainingCurves } from '../../../src/lib/core/charts-training';
+import { headlineMetrics, sweepMetrics } from '../../../src/lib/core/models';
+import { classificationReport, type ClassCurves, type ClassificationMetrics } from '../../../src/lib/core/metrics';
+import {
+  normalizeTrainConfig,
+  validateTrainConfig,
+  type TrainConfig,
+  type BackendReport,
+  type EnvironmentInfo,
+  type EpochRecord,
+  type SplitSizes,
+  type ThresholdReport,
+} from '../../../src/lib/core/training';
+import { rocSeries, prSeries, trainingCurves } from '../../../src/lib/core/charts';
 import type { RunRecord } from '../../../src/lib/storage/records';
-import type { BackendReport, EnvironmentInfo, EpochRecord, SplitSizes, ThresholdReport } from '../../../src/lib/core/training';
 
 const HASH = 'b'.repeat(64);
 const runs = syntheticRuns(300, { seed: 11, datasetHash: HASH });

@@ -2,12 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { runTraining, type TrainHooks } from '../../../src/lib/ml/train';
 import { predictRows, type PredictableModel } from '../../../src/lib/ml/batch-predict';
-import { decodeColumns } from '../../../src/lib/core/dataset-source';
-import { defaultTrainConfig } from '../../../src/lib/core/train-config';
-import { cellOf, classCounts, predictedClass, predictionHeader, predictionRows } from '../../../src/lib/core/predictions';
+import { decodeColumns, defaultTrainConfig, type DatasetSource } from '../../../src/lib/core/training';
+import { cellOf, classCounts, predictedClass, predictionHeader, predictionRows } from '../../../src/lib/core/models';
 import { rocAucScore } from '../../../src/lib/core/metrics';
-import type { DatasetSource } from '../../../src/lib/core/training';
-import { Rng } from '../../../src/lib/core/random';
+import { Rng } from '../../../src/lib/core/common';
 import { importText } from '../helpers';
 
 const cpuHost: TrainHooks['host'] = { activate: async (name) => (name === 'cpu' ? tf.setBackend('cpu') : false), adapter: async () => null };

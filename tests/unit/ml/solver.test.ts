@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { solveLinear, type SolverOptions, type SolverResult } from '../../../src/lib/ml/solver';
-import { Rng } from '../../../src/lib/core/random';
+import { Rng } from '../../../src/lib/core/common';
 import { gaussSolve } from '../../support/reference-fit';
 
 beforeAll(async () => {

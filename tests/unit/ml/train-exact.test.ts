@@ -1,10 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { runTraining, type TrainHooks } from '../../../src/lib/ml/train';
-import { defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
-import type { DatasetSource, TrainRequest } from '../../../src/lib/core/training';
-import { Rng } from '../../../src/lib/core/random';
-import { unscaleTarget } from '../../../src/lib/core/target';
+import {
+  defaultTrainConfig,
+  type TrainConfig,
+  type DatasetSource,
+  type TrainRequest,
+  unscaleTarget,
+} from '../../../src/lib/core/training';
+import { Rng } from '../../../src/lib/core/common';
 import { importText } from '../helpers';
 import { olsFit, preparedDefault } from '../../support/reference-fit';
 

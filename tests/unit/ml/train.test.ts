@@ -1,9 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { runTraining, type TrainHooks } from '../../../src/lib/ml/train';
-import { defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
-import type { DatasetSource, TrainEvent } from '../../../src/lib/core/training';
-import { Rng } from '../../../src/lib/core/random';
+import {
+  defaultTrainConfig,
+  type TrainConfig,
+  type DatasetSource,
+  type TrainEvent,
+} from '../../../src/lib/core/training';
+import { Rng } from '../../../src/lib/core/common';
 import { importText } from '../helpers';
 
 const cpuHost: TrainHooks['host'] = {

@@ -5,8 +5,7 @@ import { importText } from '../helpers';
 import { DriftJob, type DriftInputs } from '../../../src/lib/state/drift.svelte';
 import { saveImport } from '../../../src/lib/storage/datasets';
 import { checkDrift, driftCaches, type DriftRequest, type DriftResponse } from '../../../src/lib/drift-run';
-import { LatestRequests, Superseded } from '../../../src/lib/core/supersede';
-import { Rng } from '../../../src/lib/core/random';
+import { LatestRequests, Superseded, Rng } from '../../../src/lib/core/common';
 
 type FakeCheck = (request: DriftRequest) => Promise<DriftResponse>;
 

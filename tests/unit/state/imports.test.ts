@@ -3,8 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useFreshDatabase } from '../storage/fresh-db';
 import { importText } from '../helpers';
 import { ImportJob } from '../../../src/lib/state/imports.svelte';
-import { quotaMessage } from '../../../src/lib/core/errors';
-import type { ImportOptions, ImportResult } from '../../../src/lib/core/types';
+import { quotaMessage, type ImportOptions, type ImportResult } from '../../../src/lib/core/common';
 
 type Outcome = { ok: true; result: ImportResult } | { ok: false; code: string; message: string };
 type FakeImport = (jobId: string, file: Blob, fileName: string, opts: ImportOptions) => Promise<Outcome>;

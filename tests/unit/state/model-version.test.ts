@@ -7,10 +7,8 @@ import { getVersionFacts } from '../../../src/lib/storage/bundles';
 import { driftReportsOf, saveDriftReport } from '../../../src/lib/storage/drift';
 import { createRun } from '../../../src/lib/storage/runs';
 import type { DriftReportRecord, RunRecord, RunSummaryRecord } from '../../../src/lib/storage/records';
-import { LINEAGE_JSON, METRICS_JSON, MODEL_JSON, WEIGHTS_BIN, sealModelVersion } from '../../../src/lib/core/model-manifest';
-import { defaultTrainConfig } from '../../../src/lib/core/train-config';
-import type { PreprocessSpec } from '../../../src/lib/core/preprocess';
-import type { TargetSpec } from '../../../src/lib/core/target';
+import { LINEAGE_JSON, METRICS_JSON, MODEL_JSON, WEIGHTS_BIN, sealModelVersion } from '../../../src/lib/core/models';
+import { defaultTrainConfig, type PreprocessSpec, type TargetSpec } from '../../../src/lib/core/training';
 
 const database = useFreshDatabase();
 

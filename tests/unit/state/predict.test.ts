@@ -5,7 +5,7 @@ import { importText } from '../helpers';
 import { PredictJob } from '../../../src/lib/state/predict.svelte';
 import { saveImport } from '../../../src/lib/storage/datasets';
 import { predictDataset, type PredictRequest, type PredictResponse, type PredictRowsFn } from '../../../src/lib/predict-run';
-import { LatestRequests, Superseded } from '../../../src/lib/core/supersede';
+import { LatestRequests, Superseded } from '../../../src/lib/core/common';
 import type { ModelVersionRecord } from '../../../src/lib/storage/records';
 
 type FakePredict = (request: PredictRequest) => Promise<PredictResponse>;
@@ -20,8 +20,8 @@ vi.mock('../../../src/lib/storage/models', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../../src/lib/storage/models')>()),
   getModelFileBytes: async () => new Map<string, Uint8Array>(),
 }));
-vi.mock('../../../src/lib/core/model-files', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../src/lib/core/model-files')>()),
+vi.mock('../../../src/lib/core/models', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../src/lib/core/models')>()),
   modelFromFiles: () => ({ files: {}, preprocessing: { columns: [{ name: 'x1' }] }, target: { task: 'regression' }, threshold: null, targetName: 'y' }),
 }));
 

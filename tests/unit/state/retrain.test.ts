@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RetrainJob, combinedName, previousRun, retrainPlan, type RetrainHost, type RetrainInput } from '../../../src/lib/state/retrain.svelte';
 import { createCell, insertCell, updateCellConfig, type Cell, type CellConfigs, type CellKind, type CellOf } from '../../../src/lib/core/notebook';
-import { defaultTrainConfig } from '../../../src/lib/core/train-config';
+import { defaultTrainConfig } from '../../../src/lib/core/training';
 import type { DatasetWithVersions } from '../../../src/lib/storage/datasets';
 import type { ModelVersionRecord, RunSummaryRecord, VersionRecord } from '../../../src/lib/storage/records';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SweepJob } from '../../../src/lib/state/sweep.svelte';
 import type { TrainingJob } from '../../../src/lib/state/training.svelte';
 import type { RunRecord } from '../../../src/lib/storage/records';
-import { defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
+import { defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/training';
 
 /** A stand-in for a train cell's job: records what it was asked to train. */
 function fakeJob(onStart?: (n: number) => void) {

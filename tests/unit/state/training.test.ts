@@ -8,13 +8,21 @@ import { saveImport } from '../../../src/lib/storage/datasets';
 import { getRun, markInterruptedRuns } from '../../../src/lib/storage/runs';
 import { listModels, verifyModelVersion } from '../../../src/lib/storage/models';
 import type { RunRecord } from '../../../src/lib/storage/records';
-import { buildManifest } from '../../../src/lib/core/model-manifest';
-import { sealTrainResult, type SealedTrainOutcome, type SealedTrainRequest } from '../../../src/lib/core/model-files';
-import { modelFiles } from '../../../src/lib/core/run-results';
-import { runStorageMessage } from '../../../src/lib/core/errors';
-import { defaultTrainConfig, type TrainConfig } from '../../../src/lib/core/train-config';
-import type { EpochRecord, TrainEvent, TrainResult } from '../../../src/lib/core/training';
-import { Rng } from '../../../src/lib/core/random';
+import {
+  buildManifest,
+  sealTrainResult,
+  type SealedTrainOutcome,
+  type SealedTrainRequest,
+  modelFiles,
+} from '../../../src/lib/core/models';
+import { runStorageMessage, Rng } from '../../../src/lib/core/common';
+import {
+  defaultTrainConfig,
+  type TrainConfig,
+  type EpochRecord,
+  type TrainEvent,
+  type TrainResult,
+} from '../../../src/lib/core/training';
 import { runTraining, type TrainHooks } from '../../../src/lib/ml/train';
 import { trainAndSeal } from '../../../src/lib/ml/train-sealed';
 

@@ -4,7 +4,7 @@ import { LabbookDB, useDatabase } from '../../../src/lib/storage/db';
 import { useFreshDatabase } from './fresh-db';
 import { memorySink, writeArchive } from '../../../src/lib/storage/backup-write';
 import { restoreArchive } from '../../../src/lib/storage/backup-restore';
-import { ArchiveError, describeReport } from '../../../src/lib/core/backup-format';
+import { ArchiveError, describeReport } from '../../../src/lib/core/backup';
 import { unzipSync, zipSync } from 'fflate';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -19,13 +19,24 @@ import {
   suggestedModelName,
 } from '../../../src/lib/storage/bundles';
 import type { RunRecord } from '../../../src/lib/storage/records';
-import { BundleError, README_FILE, REFERENCE_STATS_FILE, buildBundle } from '../../../src/lib/core/bundle';
-import { readBundle, type VerifiedBundle } from '../../../src/lib/core/bundle-read';
-import { LINEAGE_JSON, STANDARD_MODEL_FILES, WEIGHTS_BIN, sealModelVersion, type ModelFileInput } from '../../../src/lib/core/model-manifest';
-import { headlineMetrics, modelFiles, type Lineage } from '../../../src/lib/core/run-results';
-import { defaultTrainConfig } from '../../../src/lib/core/train-config';
-import { summarizeEvaluation, type TrainResult } from '../../../src/lib/core/training';
-import { Rng } from '../../../src/lib/core/random';
+import {
+  BundleError,
+  README_FILE,
+  REFERENCE_STATS_FILE,
+  buildBundle,
+  readBundle,
+  type VerifiedBundle,
+  LINEAGE_JSON,
+  STANDARD_MODEL_FILES,
+  WEIGHTS_BIN,
+  sealModelVersion,
+  type ModelFileInput,
+  headlineMetrics,
+  modelFiles,
+  type Lineage,
+} from '../../../src/lib/core/models';
+import { defaultTrainConfig, summarizeEvaluation, type TrainResult } from '../../../src/lib/core/training';
+import { Rng } from '../../../src/lib/core/common';
 import { runTraining, type TrainHooks } from '../../../src/lib/ml/train';
 import { importText } from '../helpers';
 

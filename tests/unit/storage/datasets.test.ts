@@ -10,8 +10,8 @@ import {
   saveImport,
   setColumnType,
 } from '../../../src/lib/storage/datasets';
-import { readColumn, reprofileColumn } from '../../../src/lib/core/reprofile';
-import { isQuotaError } from '../../../src/lib/core/errors';
+import { readColumn, reprofileColumn } from '../../../src/lib/core/csv';
+import { isQuotaError } from '../../../src/lib/core/common';
 import { importText } from '../helpers';
 
 const database = useFreshDatabase();

@@ -2,7 +2,13 @@ import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useFreshDatabase } from './fresh-db';
-import { ALIAS_MESSAGE, MODEL_NAME_MESSAGE } from '../../../src/lib/core/model-names';
+import {
+  ALIAS_MESSAGE,
+  MODEL_NAME_MESSAGE,
+  MODEL_JSON,
+  WEIGHTS_BIN,
+  sealModelVersion,
+} from '../../../src/lib/core/models';
 import {
   aliasHistory,
   aliasesOf,
@@ -21,10 +27,7 @@ import {
 } from '../../../src/lib/storage/models';
 import { createRun, getRun } from '../../../src/lib/storage/runs';
 import type { RunRecord } from '../../../src/lib/storage/records';
-import { MODEL_JSON, WEIGHTS_BIN, sealModelVersion } from '../../../src/lib/core/model-manifest';
-import { defaultTrainConfig } from '../../../src/lib/core/train-config';
-import type { PreprocessSpec } from '../../../src/lib/core/preprocess';
-import type { TargetSpec } from '../../../src/lib/core/target';
+import { defaultTrainConfig, type PreprocessSpec, type TargetSpec } from '../../../src/lib/core/training';
 
 const database = useFreshDatabase();
 

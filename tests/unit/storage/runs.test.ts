@@ -3,7 +3,7 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { useFreshDatabase } from './fresh-db';
 import { LabbookDB, splitStoredRun, useDatabase } from '../../../src/lib/storage/db';
-import { classificationMetrics } from '../../../src/lib/core/metrics-classification';
+import { classificationMetrics } from '../../../src/lib/core/metrics';
 import {
   INTERRUPTED_MESSAGE,
   appendEpoch,
@@ -18,8 +18,7 @@ import {
   updateRunNotes,
 } from '../../../src/lib/storage/runs';
 import type { RunRecord } from '../../../src/lib/storage/records';
-import { defaultTrainConfig } from '../../../src/lib/core/train-config';
-import type { EpochRecord } from '../../../src/lib/core/training';
+import { defaultTrainConfig, type EpochRecord } from '../../../src/lib/core/training';
 
 const database = useFreshDatabase();
 

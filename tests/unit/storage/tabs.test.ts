@@ -12,7 +12,7 @@ import { createNotebook, getNotebook, saveCells } from '../../../src/lib/storage
 import { createRunOn, getRun } from '../../../src/lib/storage/runs';
 import { databaseLost, db, onDatabaseLost } from '../../../src/lib/storage/db';
 import { createCell } from '../../../src/lib/core/notebook';
-import { defaultTrainConfig } from '../../../src/lib/core/train-config';
+import { defaultTrainConfig } from '../../../src/lib/core/training';
 import type { RunRecord } from '../../../src/lib/storage/records';
 import { importText } from '../helpers';
 

@@ -5,13 +5,26 @@ import { useFreshDatabase } from './fresh-db';
 import { getModelFileBytes, getModel, saveModelVersion, saveThresholdVersion, verifyModelVersion } from '../../../src/lib/storage/models';
 import { createRun, getRun } from '../../../src/lib/storage/runs';
 import type { RunRecord } from '../../../src/lib/storage/records';
-import { LINEAGE_JSON, METRICS_JSON, MODEL_JSON, PREPROCESSING_JSON, SCHEMA_JSON, TARGET_JSON, WEIGHTS_BIN, canonicalJson, sealModelVersion } from '../../../src/lib/core/model-manifest';
-import { classificationMetrics } from '../../../src/lib/core/metrics-classification';
-import { modelFromFiles } from '../../../src/lib/core/model-files';
-import { defaultTrainConfig } from '../../../src/lib/core/train-config';
-import type { Evaluation, TestScores } from '../../../src/lib/core/training';
-import type { PreprocessSpec } from '../../../src/lib/core/preprocess';
-import type { TargetSpec } from '../../../src/lib/core/target';
+import {
+  LINEAGE_JSON,
+  METRICS_JSON,
+  MODEL_JSON,
+  PREPROCESSING_JSON,
+  SCHEMA_JSON,
+  TARGET_JSON,
+  WEIGHTS_BIN,
+  canonicalJson,
+  sealModelVersion,
+  modelFromFiles,
+} from '../../../src/lib/core/models';
+import { classificationMetrics } from '../../../src/lib/core/metrics';
+import {
+  defaultTrainConfig,
+  type Evaluation,
+  type TestScores,
+  type PreprocessSpec,
+  type TargetSpec,
+} from '../../../src/lib/core/training';
 
 const database = useFreshDatabase();
 
