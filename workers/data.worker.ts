@@ -3,10 +3,12 @@
  * re-profiling, off the main thread. Thin: the work lives in src/lib/core.
  */
 import * as Comlink from 'comlink';
-import { importCsv, reprofileColumn } from '../src/lib/core/csv';
+import { importCsv, reprofileColumn, type ReprofileRequest } from '../src/lib/core/csv';
 import {
   blobChunks,
   ImportError,
+  LatestRequests,
+  type RequestIdentity,
   type ImportOptions,
   type ImportProgress,
   type ImportResult,
@@ -21,6 +23,8 @@ export type ImportOutcome =
   | { ok: false; code: string; message: string };
 
 const jobs = new Map<string, AbortController>();
+// A newer type for the same column stops the older re-profile at its next step (Superseded).
+const reprofiles = new LatestRequests();
 
 const api = {
   /** Imports a file; errors come back as values so their codes survive the worker boundary. */
@@ -56,7 +60,9 @@ const api = {
     jobs.get(jobId)?.abort();
   },
 
-  reprofileColumn,
+  reprofileColumn(request: ReprofileRequest, id: RequestIdentity) {
+    return reprofiles.run(id, (token) => reprofileColumn(request, token));
+  },
 
   /** A dataset version's drift statistics for `columns`, as reference-stats.json bytes (for a bundle). */
   referenceStats: referenceStatsBytes,

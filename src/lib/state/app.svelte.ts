@@ -12,14 +12,13 @@ import { onDatabaseLost, type LostReason } from '../storage/db';
 import { aliveRunIds } from './training.svelte';
 import type { NotebookRecord, VersionRecord } from '../storage/records';
 import type { DatasetWithVersions } from '../storage/datasets';
-import type { ColumnType } from '../core/common';
 import type { CellConfigs, CellKind } from '../core/notebook';
 import { NotebookState } from './notebook.svelte';
 import { ImportJob } from './imports.svelte';
 import { RecordsState } from './records.svelte';
 import { HealthState } from './health.svelte';
 import { BackupState } from './backup.svelte';
-import { dataWorker } from '../workers';
+import { ColumnTypeChanges } from './column-types.svelte';
 import { defaultCompareSettings, type CompareSettings } from '../core/compare';
 import { warmRows } from './compare.svelte';
 import sampleUrl from '../../../datasets/heart-sample.csv?url';
@@ -66,6 +65,8 @@ export class AppState {
   /** Usage by kind and the ledger that notices records gone at start. */
   readonly health = new HealthState();
   readonly backup = new BackupState(this);
+  /** Column type changes on dataset versions (re-profiled in the data worker). */
+  readonly columnTypes = new ColumnTypeChanges(() => this.refreshDatasets());
 
   async init(): Promise<void> {
     holdTabLock();
@@ -325,25 +326,6 @@ export class AppState {
       job.status = 'error';
       job.error = `The sample could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
     }
-  }
-
-  /** Re-profiles one column under the type the user picked, in the worker. */
-  async changeColumnType(hash: string, columnIndex: number, type: ColumnType): Promise<void> {
-    const found = this.findVersion(hash);
-    const column = found?.version.schema[columnIndex];
-    if (!found || !column) return;
-    const chunks = await datasetsRepo.getChunks(hash);
-    const profile = await dataWorker().reprofileColumn({
-      chunks: chunks.map((c) => ({ layout: c.layout, blob: c.blob })),
-      dictBlob: found.version.dictBlob,
-      columnIndex,
-      storage: column.storage,
-      name: column.name,
-      type,
-      rows: found.version.rows,
-    });
-    await datasetsRepo.setColumnType(hash, columnIndex, type, profile);
-    await this.refreshDatasets();
   }
 
   /** Deletes a dataset version; refused (the message says why) while a run in any tab trains on it. */

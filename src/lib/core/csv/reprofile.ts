@@ -4,7 +4,16 @@
  */
 import { decodeColumn } from './columnar';
 import { profileColumn } from './profile';
-import type { ChunkLayout, ColumnData, ColumnProfile, ColumnType, StorageKind } from '../common';
+import {
+  NEVER_CANCELLED,
+  type CancelToken,
+  type ChunkLayout,
+  type ColumnData,
+  type ColumnProfile,
+  type ColumnType,
+  type RequestIdentity,
+  type StorageKind,
+} from '../common';
 
 export interface StoredColumnRef {
   chunks: { layout: ChunkLayout; blob: Blob }[];
@@ -31,10 +40,22 @@ export async function readColumn(ref: StoredColumnRef): Promise<ColumnData> {
   return decodeColumn(slices, ref.storage, dict);
 }
 
-/** The column's profile as if it had type `type`. */
-export async function reprofileColumn(
-  ref: StoredColumnRef & { name: string; type: ColumnType; rows: number },
-): Promise<ColumnProfile> {
+/** What a re-profile needs: the stored column, its name, the type to profile it as. */
+export type ReprofileRequest = StoredColumnRef & { name: string; type: ColumnType; rows: number };
+
+/**
+ * The column's profile as if it had type `type`. A newer request for the same column
+ * (see `reprofileKey`) stops this one between reading and profiling, with Superseded.
+ */
+export async function reprofileColumn(ref: ReprofileRequest, token: CancelToken = NEVER_CANCELLED): Promise<ColumnProfile> {
   const data = await readColumn(ref);
-  return profileColumn(ref.name, ref.type, data, ref.rows);
+  await token.step();
+  const profile = profileColumn(ref.name, ref.type, data, ref.rows);
+  token.check();
+  return profile;
+}
+
+/** The identity of a re-profile: its key is the column of a dataset version, so a newer type for it supersedes. */
+export function reprofileKey(hash: string, columnIndex: number): RequestIdentity['key'] {
+  return `${hash}:${columnIndex}`;
 }
