@@ -9,7 +9,7 @@
  * `--no-build` reuses the existing builds.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,14 +42,24 @@ const preview = await startPreview(root, PORT);
 const base = preview.base;
 const duckPreview = await startPreview(root, DUCK_PORT, ['--config', duckConfig]);
 
-/** Resident memory of every Chromium process, in bytes (renderer + GPU + browser). */
+/**
+ * Resident memory of every Chromium process, in bytes (renderer + GPU + browser), read from
+ * /proc: sampling every 100 ms must not itself load the 2 cores the import runs on (spawning
+ * `ps` that often did, and slowed the timed import).
+ */
 function chromiumRss() {
-  try {
-    const outp = execFileSync('ps', ['-C', 'chromium', '-o', 'rss='], { encoding: 'utf8' });
-    return outp.split('\n').reduce((s, l) => s + (Number(l.trim()) || 0), 0) * 1024;
-  } catch {
-    return 0;
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'chromium') continue;
+      const rssPages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+      total += rssPages * 4096;
+    } catch {
+      // The process ended between the listing and the read.
+    }
   }
+  return total;
 }
 
 const browser = await chromium.launch({

@@ -4,14 +4,14 @@
  * Produces everything storage writes in one transaction; stores nothing.
  */
 import { encodeChunks } from './columnar';
-import { CsvScanner, detectDelimiter, recordFields, type CsvRecord } from './csv';
+import { CsvScanner, detectDelimiter } from './csv';
+import { estimateRows, TableAssembler } from './csv-table';
 import type { CsvLimits } from './csv-limits';
 import { assertText, hasUtf8Bom, InvalidUtf8Error, SNIFF_BYTES, StreamDecoder, type TextEncodingName } from './decode';
 import {
   createSha256,
   COLUMN_TYPES,
   ImportError,
-  PREVIEW_ROWS,
   type ColumnData,
   type ColumnSchema,
   type ColumnType,
@@ -21,7 +21,6 @@ import {
   type ImportProgress,
   type ImportResult,
 } from '../common';
-import { ColumnBuilder, isMissing } from './infer';
 import { profileDataset } from './profile';
 
 /** Where the bytes come from: a File in the browser, a buffer in tests. */
@@ -43,8 +42,6 @@ export interface ImportHooks {
   hash?: Promise<string>;
 }
 
-/** How many ragged lines are listed by number. */
-const RAGGED_LINES_KEPT = 10;
 const PROGRESS_INTERVAL_MS = 100;
 /** Long synchronous stretches yield so a worker can still receive "cancel". */
 const YIELD_INTERVAL_MS = 100;
@@ -80,41 +77,6 @@ export function uniqueHeaders(raw: readonly string[]): { names: string[]; rename
     return name;
   });
   return { names, renames };
-}
-
-/** Receives parsed records: the header first, then rows into column builders. */
-class TableAssembler {
-  header: string[] | null = null;
-  builders: ColumnBuilder[] = [];
-  rows = 0;
-  raggedCount = 0;
-  raggedLines: number[] = [];
-  preview: string[][] = [];
-
-  readonly onRecord = (record: CsvRecord, line: number): void => {
-    const header = this.header;
-    if (header === null) {
-      this.header = recordFields(record);
-      this.builders = this.header.map(() => new ColumnBuilder());
-      return;
-    }
-    const count = record.count;
-    if (count !== header.length) {
-      // A row that does not line up would shift values into the wrong columns.
-      this.raggedCount++;
-      if (this.raggedLines.length < RAGGED_LINES_KEPT) this.raggedLines.push(line);
-      return;
-    }
-    const builders = this.builders;
-    const { text, starts, ends, strs } = record;
-    for (let c = 0; c < count; c++) {
-      const start = starts[c]!;
-      if (start >= 0) builders[c]!.pushRange(text, start, ends[c]!);
-      else builders[c]!.push(strs[c]!);
-    }
-    if (this.preview.length < PREVIEW_ROWS) this.preview.push(recordFields(record).map((v) => (isMissing(v) ? '' : v)));
-    this.rows++;
-  };
 }
 
 interface PassResult {
@@ -158,7 +120,7 @@ async function readPass(
 ): Promise<PassResult> {
   const hasher = hooks.hash ? null : await createSha256();
   const decoder = new StreamDecoder(encoding);
-  const table = new TableAssembler();
+  const table = new TableAssembler(source.size);
   let parser: CsvScanner | null = null;
   let delimiter: Delimiter = opts.delimiter ?? ',';
   let sawText = false;
@@ -174,6 +136,7 @@ async function readPass(
     if (parser === null) {
       // The first decoded text is the whole first 64 KiB: plenty to guess from.
       delimiter = opts.delimiter ?? detectDelimiter(text);
+      table.rowsHint = estimateRows(text, source.size);
       parser = new CsvScanner(delimiter, table.onRecord, opts, (k) => table.header?.[k]);
     }
     parser.push(text);

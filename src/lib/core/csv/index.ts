@@ -3,7 +3,7 @@
  * its columns typed and profiled, and stored as columnar chunks; a
  * column re-profiled when its type changes; CSV written back out.
  *
- * Internal to this folder: csv.ts, csv-delimiter.ts, csv-limits.ts, decode.ts,
+ * Internal to this folder: csv.ts, csv-delimiter.ts, csv-limits.ts, csv-table.ts, decode.ts,
  * profile.ts, runs.ts, scan.ts.
  */
 export * from './columnar';

@@ -102,6 +102,15 @@ export function inferStringType(dict: readonly string[], nonMissing: number): Co
   return 'text';
 }
 
+/**
+ * The first n values: a view when little is left over (the usual case once the
+ * capacity came from a row estimate), else a copy, so a poor guess does not
+ * keep a mostly empty buffer alive.
+ */
+function trimmed<T extends Float64Array | Uint32Array>(array: T, n: number): T {
+  return (n * 4 >= array.length * 3 ? array.subarray(0, n) : array.slice(0, n)) as T;
+}
+
 /** What `ColumnBuilder.finish()` returns. */
 export interface BuiltColumn {
   data: ColumnData;
@@ -268,14 +277,14 @@ export class ColumnBuilder {
     const n = this.n;
     const count = this.nonMissing;
     if (this.numeric && count > 0) {
-      const values = this.nums!.slice(0, n);
+      const values = trimmed(this.nums!, n);
       const type: ColumnType = this.allIntegral && !this.anyDot ? 'integer' : 'numeric';
       this.release();
       return { data: { kind: 'num', values }, type, count };
     }
     // Defensive: codes are only dropped while numeric, and numeric columns returned above.
     if (this.codes === null) this.rebuildDictionary();
-    const codes = this.codes!.slice(0, n);
+    const codes = trimmed(this.codes!, n);
     const dict = this.dictValues;
     this.release();
     return { data: { kind: 'dict', codes, dict }, type: inferStringType(dict, count), count };
