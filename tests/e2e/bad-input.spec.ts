@@ -94,7 +94,8 @@ test.describe('bad input gets a clear message and stores nothing', () => {
     await expect(preview.getByRole('columnheader', { name: '<b>name</b>' })).toBeVisible();
     await expect(preview).toContainText('<script>window.__xss=2</script>');
     await cell.getByRole('button', { name: 'Chart of <b>name</b>' }).click();
-    await expect(cell.locator('.js-plotly-plot')).toBeVisible();
+    // Plotly (4.6 MB) loads on the first chart: allow for a busy machine.
+    await expect(cell.locator('.js-plotly-plot')).toBeVisible({ timeout: 45_000 });
     expect(await page.evaluate(() => (window as Window & { __xss?: number }).__xss)).toBeUndefined();
     await expect(cell.locator('img')).toHaveCount(0);
     await expect(cell.locator('b')).toHaveCount(0);
