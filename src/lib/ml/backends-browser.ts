@@ -2,7 +2,8 @@
  * The real BackendHost for the train worker: registers the WebGPU and WASM
  * backends next to TF.js's own webgl and cpu, serves the WASM binaries from
  * our build (nothing is fetched from a CDN), and watches the WebGPU device
- * for loss, which TF.js itself does not.
+ * for loss, which TF.js itself does not. `auto`'s choices are kept in the
+ * app's settings table (IndexedDB is open to workers too).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -10,7 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { AdapterInfo, BackendName } from '../core/training';
+import type { AdapterInfo, BackendName, DeviceInfo } from '../core/training';
 import type { BackendHost } from './backends';
 
 setWasmPaths({
@@ -47,6 +48,22 @@ export function resetLostDevice(): void {
   }
 }
 
+async function adapterInfo(): Promise<AdapterInfo | null> {
+  const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
+  const adapter = await gpu?.requestAdapter();
+  if (!adapter) return null;
+  const info = adapter.info ?? {};
+  return {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    device: info.device ?? '',
+    description: info.description ?? '',
+  };
+}
+
+// Loaded when first used: the predict worker shares this host and never stores a choice.
+const settings = () => import('../storage/settings');
+
 export const browserHost: BackendHost = {
   async activate(name: BackendName) {
     if (name === 'webgpu') {
@@ -63,14 +80,14 @@ export const browserHost: BackendHost = {
   },
   async adapter(name: BackendName) {
     if (name !== 'webgpu') return null;
-    const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
-    const adapter = await gpu?.requestAdapter();
-    const info = adapter?.info ?? {};
-    return {
-      vendor: info.vendor ?? '',
-      architecture: info.architecture ?? '',
-      device: info.device ?? '',
-      description: info.description ?? '',
-    };
+    return (await adapterInfo()) ?? { vendor: '', architecture: '', device: '', description: '' };
+  },
+  memory: {
+    async device(): Promise<DeviceInfo> {
+      const adapter = await adapterInfo().catch(() => null);
+      return { userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency ?? 0, adapter };
+    },
+    recall: async (key) => (await settings()).getSetting<unknown>(key),
+    remember: async (key, choice) => (await settings()).setSetting(key, choice),
   },
 };

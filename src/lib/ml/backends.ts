@@ -1,20 +1,51 @@
 /**
  * Choosing the TF.js backend of a run. `auto` times a few real training
  * steps of the run's own model on each backend that starts and keeps the
- * fastest; a named backend that cannot start falls back down the list
- * webgpu → webgl → wasm → cpu. Every decision is written into the run's
+ * fastest, and remembers that choice per device and model shape (when the
+ * host has a memory), so later runs of the shape skip the timing; a named
+ * backend that cannot start falls back down the list webgpu → webgl → wasm → cpu. Every decision is written into the run's
  * BackendReport, so a user can see why a run used what it used.
  *
  * The TF.js calls are passed in (`BackendHost`), so this logic is tested in
  * Node with fakes and runs in the worker with the real thing.
  */
-import { BACKEND_NAMES, type AdapterInfo, type BackendChoice, type BackendMeasurement, type BackendName, type BackendReport } from '../core/training';
+import {
+  BACKEND_NAMES,
+  backendChoiceKey,
+  cachedReason,
+  formatStepMs,
+  usableChoice,
+  type AdapterInfo,
+  type BackendChoice,
+  type BackendMeasurement,
+  type BackendName,
+  type BackendReport,
+  type BackendShape,
+  type CachedBackendChoice,
+  type DeviceInfo,
+} from '../core/training';
 
 export interface BackendHost {
   /** Makes `name` the active backend; rejects (or returns false) when it cannot start. */
   activate(name: BackendName): Promise<boolean>;
   /** Adapter details once webgpu is active; null elsewhere. */
   adapter(name: BackendName): Promise<AdapterInfo | null>;
+  /** Where `auto` keeps its choices between runs; without one, every `auto` run times the backends. */
+  memory?: BackendMemory;
+}
+
+export interface BackendMemory {
+  device(): Promise<DeviceInfo>;
+  recall(key: string): Promise<unknown>;
+  remember(key: string, choice: CachedBackendChoice): Promise<void>;
+}
+
+export interface ChooseOptions {
+  /** The shape of the model's step: with a host memory, `auto` reuses an earlier choice for it. */
+  shape?: BackendShape;
+  /** Called as each backend's timing starts: `index` (from 0) of `total`. */
+  onTiming?: (backend: BackendName, index: number, total: number) => void;
+  now?: () => number;
 }
 
 /** The backends to try after `name` fails, in order. */
@@ -30,7 +61,16 @@ async function tryActivate(host: BackendHost, name: BackendName): Promise<string
   }
 }
 
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+/** The store's key for this device and shape, or null when the device cannot be described (then nothing is stored). */
+async function deviceKey(memory: BackendMemory, shape: BackendShape): Promise<string | null> {
+  try {
+    return backendChoiceKey(await memory.device(), shape);
+  } catch {
+    return null;
+  }
+}
+
+const fmt = formatStepMs;
 
 /**
  * Activates the backend for a run and reports why.
@@ -42,6 +82,7 @@ export async function chooseBackend(
   requested: BackendChoice,
   measure: (name: BackendName) => Promise<number>,
   candidates: readonly BackendName[] = BACKEND_NAMES,
+  options: ChooseOptions = {},
 ): Promise<BackendReport> {
   const fallbacks: string[] = [];
   if (requested !== 'auto') {
@@ -55,8 +96,23 @@ export async function chooseBackend(
     }
     throw new Error(`No TF.js backend could start: ${fallbacks.join('. ')}`);
   }
+  const now = options.now ?? Date.now;
+  const memory = options.shape ? host.memory : undefined;
+  const key = memory && options.shape ? await deviceKey(memory, options.shape) : null;
+  if (memory && key !== null) {
+    // The store is a shortcut only: if it cannot be read, time as if it were empty.
+    const cached = usableChoice(await memory.recall(key).catch(() => undefined), now(), candidates);
+    if (cached) {
+      const error = await tryActivate(host, cached.used);
+      if (error === null) {
+        return { requested, used: cached.used, reason: cachedReason(cached), adapter: await host.adapter(cached.used), measurements: cached.measurements, fallbacks };
+      }
+      fallbacks.push(`An earlier timing chose ${cached.used}, but ${error}; timing the backends again`);
+    }
+  }
   const measurements: BackendMeasurement[] = [];
-  for (const name of candidates) {
+  for (const [index, name] of candidates.entries()) {
+    options.onTiming?.(name, index, candidates.length);
     const error = await tryActivate(host, name);
     if (error !== null) {
       measurements.push({ backend: name, msPerStep: null, error });
@@ -80,5 +136,6 @@ export async function chooseBackend(
     `auto: ${best.backend} was fastest at ${fmt(best.msPerStep)} ms per step` +
     (others.length > 0 ? ` (against ${others.join(', ')})` : '') +
     (failed.length > 0 ? `; ${failed.join(', ')}` : '');
+  if (memory && key !== null) await memory.remember(key, { used: best.backend, measurements, at: now() }).catch(() => undefined);
   return { requested, used: best.backend, reason, adapter: await host.adapter(best.backend), measurements, fallbacks };
 }

@@ -26,6 +26,8 @@ import {
   type SolverReport,
   unscaleTarget,
   type TestScores,
+  timingEvent,
+  BACKEND_NAMES,
 } from '../core/training';
 import { chooseBackend, fallbacksAfter, type BackendHost } from './backends';
 import { disposeSplit, makeOptimizer, toDevice, trainLoop, trainStep, type DeviceSplit } from './loop';
@@ -171,12 +173,16 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks): Pro
     const spec = modelSpecOf(config, data.featureNames.length, data.outputs, effectiveCounts(data, weights));
     if (hooks.isCancelled?.()) return fail('cancelled', 'Cancelled before training started.');
 
-    emit({ type: 'stage', stage: 'choosing-backend', message: config.backend === 'auto' ? 'Timing the backends on this model…' : `Starting ${config.backend}…` });
+    emit({ type: 'stage', stage: 'choosing-backend', message: config.backend === 'auto' ? 'Choosing a backend for this model…' : `Starting ${config.backend}…` });
     // Mini-batch runs time their own batch; a full-batch fit is dominated by large matrix products, timed on a large batch.
     const budget = budgetOf(config, data.train.rows);
-    const measureRows = isExact(config) ? Math.min(8192, data.train.rows) : budget.batchSize;
+    const measureRows = isExact(config) ? Math.min(8192, data.train.rows) : Math.min(budget.batchSize, data.train.rows);
     const measure = () => measureStep(spec, data, measureRows, config.optimizer, config.learningRate);
-    backend = await chooseBackend(hooks.host, config.backend, measure);
+    const shape = { model: config.model, head: spec.head, inputs: spec.inputs, hidden: spec.hidden, outputs: spec.outputs, exact: isExact(config), rows: measureRows };
+    backend = await chooseBackend(hooks.host, config.backend, measure, BACKEND_NAMES, {
+      shape,
+      onTiming: (name, index, total) => emit(timingEvent(name, index, total)),
+    });
     before = tf.memory().numTensors;
     emit({ type: 'backend', report: backend });
     for (const f of backend.fallbacks) emit({ type: 'notice', message: f });

@@ -19,6 +19,8 @@ import {
   type SplitSizes,
   type TrainEvent,
   type TrainRequest,
+  type TimingCount,
+  stageCount,
 } from '../core/training';
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
@@ -74,6 +76,8 @@ export class TrainingJob {
   runId = $state<string | null>(null);
   stage = $state('');
   progress = $state.raw<Progress | null>(null);
+  /** While `auto` times the backends: how many of them are timed (the bar before training starts). */
+  timing = $state.raw<TimingCount | null>(null);
   epochs = $state.raw<EpochRecord[]>([]);
   backend = $state.raw<BackendReport | null>(null);
   sizes = $state.raw<SplitSizes | null>(null);
@@ -105,6 +109,7 @@ export class TrainingJob {
     this.backend = null;
     this.sizes = null;
     this.progress = null;
+    this.timing = null;
     this.cancelling = false;
     this.runId = null;
     this.stage = 'Starting…';
@@ -225,6 +230,7 @@ export class TrainingJob {
     switch (e.type) {
       case 'stage':
         if (!this.cancelling) this.stage = e.message;
+        this.timing = stageCount(e);
         break;
       case 'prepared':
         this.sizes = e.sizes;
@@ -232,6 +238,7 @@ export class TrainingJob {
         break;
       case 'backend':
         this.backend = e.report;
+        this.timing = null;
         break;
       case 'progress':
         this.progress = { epoch: e.epoch, epochs: e.epochs, batch: e.batch, batches: e.batches, elapsedMs: e.elapsedMs, etaMs: e.etaMs, unit: e.unit ?? 'epoch' };

@@ -22,6 +22,7 @@ import {
   type EpochRecord,
   type TrainEvent,
   type TrainResult,
+  timingEvent,
 } from '../../../src/lib/core/training';
 import { runTraining, type TrainHooks } from '../../../src/lib/ml/train';
 import { trainAndSeal } from '../../../src/lib/ml/train-sealed';
@@ -236,5 +237,24 @@ describe('TrainingJob', () => {
     expect(job.status).toBe('cancelled');
     expect(job.error).toBeNull();
     expect((await getRun(run!.id))!).toMatchObject({ status: 'cancelled', statusMessage: 'Cancelled after epoch 1.', epochs: [epoch(1)] });
+  });
+
+  it('counts the backends being timed while auto chooses, and drops the count once the backend is known', async () => {
+    const config = await stored();
+    const { job } = newJob();
+    const seen: (string | null)[] = [];
+    const show = () => seen.push(job.timing ? `${job.stage} ${job.timing.done}/${job.timing.total}` : null);
+    worker.train = async (request, onEvent) => {
+      onEvent(timingEvent('webgpu', 0, 2));
+      show();
+      onEvent(timingEvent('cpu', 1, 2));
+      show();
+      onEvent({ type: 'backend', report: trained.backend });
+      show();
+      return completing(request, onEvent);
+    };
+    await job.start(config, options);
+    expect(seen).toEqual(['Timing webgpu 1/2… 0/2', 'Timing cpu 2/2… 1/2', null]);
+    expect(job.timing).toBeNull();
   });
 });

@@ -6,6 +6,7 @@
  *
  * Internal to this folder: preprocess-values.ts, train-fields.ts.
  */
+export * from './backend-choice';
 export * from './budget';
 export * from './dataset-source';
 export * from './diagnostics';

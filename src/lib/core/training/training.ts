@@ -192,7 +192,13 @@ export interface TrainRequest {
 
 /** Events streamed from the worker while a run trains (a Comlink proxy callback). */
 export type TrainEvent =
-  | { type: 'stage'; stage: 'loading' | 'preparing' | 'choosing-backend' | 'training' | 'evaluating' | 'saving'; message: string }
+  | {
+      type: 'stage';
+      stage: 'loading' | 'preparing' | 'choosing-backend' | 'training' | 'evaluating' | 'saving';
+      message: string;
+      /** Steps of this stage done and in all (the backends timed), for a progress bar with counts. */
+      count?: { done: number; total: number };
+    }
   | { type: 'prepared'; sizes: SplitSizes; featureNames: string[]; mainMetric: MainMetric }
   | { type: 'backend'; report: BackendReport }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; elapsedMs: number; etaMs: number | null; unit?: 'epoch' | 'iteration' }
