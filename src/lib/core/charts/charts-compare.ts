@@ -12,7 +12,6 @@ import {
   MISSING_GAP,
   bestIndex,
   buildScale,
-  clip,
   extent,
   formatAxisValue,
   metricOf,
@@ -52,9 +51,14 @@ export interface PcAxis {
   labelAnchor: 'start' | 'middle' | 'end';
   x: number;
   kind: AxisKind;
-  ticks: AxisTick[];
+  ticks: PcTick[];
   /** True when some line has no value here: it meets the axis on the "—" tick at `missingY`. */
   hasMissing: boolean;
+}
+
+/** A tick; `full` holds the whole label when `label` had to be shortened, for a tooltip. */
+export interface PcTick extends AxisTick {
+  full?: string;
 }
 
 export interface PcLine {
@@ -103,6 +107,28 @@ export interface ParallelCoordinatesModel {
   bundles: { color: string; dashed: boolean; d: string; count: number }[];
 }
 
+/**
+ * `text` in at most `max` characters: cut in the middle ("clas…ghts") by
+ * default, since category values such as "oversample-random" and
+ * "oversample-smote" tell apart at their ends; or at the end.
+ */
+export function shortenLabel(text: string, max: number, at: 'middle' | 'end' = 'middle'): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return '…';
+  if (at === 'end') return `${text.slice(0, max - 1).trimEnd()}…`;
+  const head = Math.ceil((max - 1) / 2);
+  const tail = max - 1 - head;
+  return `${text.slice(0, head).trimEnd()}…${tail > 0 ? text.slice(text.length - tail).trimStart() : ''}`;
+}
+
+/** Tick labels the first axis may widen the left margin for, as a share of the width. */
+const MAX_LEFT_SHARE = 0.2;
+/** Gap between an axis and its tick labels, and from a label to whatever lies beyond it. */
+const TICK_GAP = 5;
+const TICK_CLEAR = 3;
+/** Longer tick labels would cover the lines they sit over; the full text is in the tooltip. */
+const MAX_TICK_CHARS = 16;
+
 /** Fewest decimals (2 to 6) at which `min` and `max` read differently, for the legend. */
 function rangeLabels(min: number, max: number): [string, string] {
   for (let d = 2; d <= 6; d++) {
@@ -138,7 +164,10 @@ export function parallelCoordinatesModel(
   const lowerIsBetter = opts.lowerIsBetter ?? false;
   // The metric axis's tick labels go on its right, clear of the lines that fan into it.
   const margin = { left: 56, right: 44 };
-  const left = margin.left;
+  const scales = axes.map((_, j) => buildScale(lines.map((l) => l.values[j] ?? null), false));
+  // The first axis's tick labels hang left of it: widen the margin for them, up to a share of the width.
+  const firstTick = axes.length > 1 ? Math.min(MAX_TICK_CHARS, Math.max(0, ...scales[0]!.ticks.map((t) => t.label.length))) : 0;
+  const left = Math.round(Math.min(Math.max(margin.left, firstTick * CHAR_PX + TICK_GAP + TICK_CLEAR), Math.max(margin.left, width * MAX_LEFT_SHARE)));
   const right = Math.max(left + 1, width - margin.right);
   const n = axes.length;
   const xs = axes.map((_, i) => round(n === 1 ? (left + right) / 2 : left + (i * (right - left)) / (n - 1)));
@@ -155,7 +184,6 @@ export function parallelCoordinatesModel(
   });
   const labelLines = labels.map((l) => l.lines);
   const top = 14 + Math.max(1, ...labelLines.map((l) => l.length)) * 12;
-  const scales = axes.map((_, j) => buildScale(lines.map((l) => l.values[j] ?? null), false));
   const anyMissing = scales.some((s) => s.hasMissing);
   const bottom = Math.max(top + 1, height - 10 - (anyMissing ? MISSING_GAP : 0));
   const plot = { left, top, right, bottom };
@@ -167,7 +195,13 @@ export function parallelCoordinatesModel(
   const yOf = (s: Scale, t: number) => round(s.kind === 'category' ? top + t * (bottom - top) : bottom - t * (bottom - top));
   const outAxes: PcAxis[] = axes.map((a, j) => {
     const s = scales[j]!;
-    const ticks = s.ticks.map((t) => ({ label: clip(t.label, 12), pos: yOf(s, t.t) }));
+    // Ticks sit left of their axis, the metric's right of it: room up to the edge or the previous axis.
+    const room = j === n - 1 ? width - xs[j]! : j === 0 ? xs[j]! : spacing;
+    const chars = Math.min(MAX_TICK_CHARS, Math.max(4, Math.floor((room - TICK_GAP - TICK_CLEAR) / CHAR_PX)));
+    const ticks = s.ticks.map((t): PcTick => {
+      const label = shortenLabel(t.label, chars);
+      return label === t.label ? { label, pos: yOf(s, t.t) } : { label, pos: yOf(s, t.t), full: t.label };
+    });
     return {
       key: a.key,
       label: a.label,

@@ -14,6 +14,7 @@ export * from './prepare';
 export * from './preprocess';
 export * from './run-record';
 export * from './schema-check';
+export * from './schema-refusal';
 export * from './split';
 export * from './sweep';
 export * from './target';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parallelCoordinatesModel,
   parallelCoordinatesSummary,
+  shortenLabel,
   type PcAxisInput,
   type PcLineInput,
 } from '../../../../src/lib/core/charts';
@@ -227,5 +228,54 @@ describe('many runs', () => {
     const below = parallelCoordinatesModel(axes, lines.slice(0, MAX_SINGLE_LINES), 600, 300);
     expect(below.bundles).toEqual([]);
     expect(below.lines).toHaveLength(MAX_SINGLE_LINES);
+  });
+});
+
+describe('shortenLabel', () => {
+  it('keeps a label that fits', () => {
+    expect(shortenLabel('class-weights', 13)).toBe('class-weights');
+    expect(shortenLabel('', 4)).toBe('');
+  });
+
+  it('cuts in the middle by default, keeping both ends', () => {
+    expect(shortenLabel('class-weights', 8)).toBe('clas…hts');
+    expect(shortenLabel('oversample-random', 9)).toBe('over…ndom');
+    expect(shortenLabel('oversample-random', 9)).not.toBe(shortenLabel('oversample-smote', 9));
+    expect(shortenLabel('abcdef', 2)).toBe('a…');
+    expect(shortenLabel('abcdef', 1)).toBe('…');
+  });
+
+  it('cuts at the end when asked, never leaving a space before the ellipsis', () => {
+    expect(shortenLabel('Class weights (balanced)', 10, 'end')).toBe('Class wei…');
+    expect(shortenLabel('Class weights', 7, 'end')).toBe('Class…');
+    for (const max of [3, 5, 8, 12]) expect(shortenLabel('a long label with words', max, 'end').length).toBeLessThanOrEqual(max);
+  });
+});
+
+describe('parallelCoordinatesModel: tick labels never clipped', () => {
+  const STRATEGY: PcAxisInput = { key: 'imbalance', label: 'Imbalance' };
+  const values = ['none', 'class-weights', 'oversample-random-minority-rows'];
+
+  it("widens the left margin for the first axis's category labels, within a share of the width", () => {
+    const m = parallelCoordinatesModel([STRATEGY, AUC], values.map((v, i) => run(`r${i}`, [v, 0.7 + i / 10])), 600, 300);
+    const axis = m.axes[0]!;
+    for (const t of axis.ticks) expect(t.label.length * 6.2 + 5).toBeLessThanOrEqual(axis.x);
+    expect(axis.ticks.map((t) => t.label)).toContain('class-weights');
+    // The longest is shortened in the middle, its full text kept for the tooltip.
+    const long = axis.ticks.find((t) => t.full !== undefined)!;
+    expect(long.full).toBe('oversample-random-minority-rows');
+    expect(long.label).toMatch(/^overs.*….*rows$/);
+    expect(m.axes[0]!.x).toBeLessThanOrEqual(600 * 0.2);
+  });
+
+  it('shortens middle-axis labels to the room between axes', () => {
+    const m = parallelCoordinatesModel([LR, STRATEGY, BATCH, AUC], values.map((v, i) => run(`r${i}`, [0.01, v, 64, 0.8])), 320, 300);
+    const spacing = m.axes[2]!.x - m.axes[1]!.x;
+    for (const t of m.axes[1]!.ticks) {
+      expect(t.label.length * 6.2 + 5).toBeLessThanOrEqual(spacing);
+      if (t.full !== undefined) expect(t.label).toContain('…');
+    }
+    // Short labels carry no tooltip text.
+    expect(m.axes[1]!.ticks.find((t) => t.label === 'none')).toEqual({ label: 'none', pos: expect.any(Number) });
   });
 });

@@ -4,6 +4,7 @@ import {
   prepareData,
   checkSchema,
   isMissingJump,
+  missingColumnsRefusal,
   summarizeFindings,
   type DatasetReference,
   type ModelReference,
@@ -227,5 +228,44 @@ describe('isMissingJump', () => {
     expect(isMissingJump(10, 16)).toBe(false);
     expect(isMissingJump(10, 20)).toBe(true);
     expect(isMissingJump(20, 10)).toBe(false);
+  });
+});
+
+describe('missingColumnsRefusal', () => {
+  const missing = (column: string): SchemaFinding => ({ kind: 'missing-column', column, severity: 'error', message: `“${column}” is missing from the new file.`, consequence: '' });
+  const extra = (column: string): SchemaFinding => ({ kind: 'unexpected-column', column, severity: 'info', message: '', consequence: '' });
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
+
+  it('says "none" in one line when every expected column is missing', () => {
+    const findings = [...names(17).map(missing), extra('x')];
+    const r = missingColumnsRefusal(findings, 17, 'model')!;
+    expect(r.message).toBe('None of the 17 columns this model needs are in this file: wrong file?');
+    expect(r.missing.map((f) => f.column)).toEqual(names(17));
+    expect(r.expected).toBe(17);
+  });
+
+  it('counts the missing ones when most but not all are missing', () => {
+    expect(missingColumnsRefusal(names(12).map(missing), 17, 'model')!.message).toBe('12 of the 17 columns this model needs are missing from this file: wrong file?');
+    expect(missingColumnsRefusal(names(3).map(missing), 4, 'dataset')!.message).toBe('3 of the 4 columns of the reference are missing from this file: wrong file?');
+  });
+
+  it('leaves half or fewer, and a single missing column, to the per-column findings', () => {
+    expect(missingColumnsRefusal(names(2).map(missing), 4, 'model')).toBeNull();
+    expect(missingColumnsRefusal(names(8).map(missing), 17, 'model')).toBeNull();
+    expect(missingColumnsRefusal([missing('only')], 1, 'model')).toBeNull();
+    expect(missingColumnsRefusal([extra('x')], 5, 'model')).toBeNull();
+    expect(missingColumnsRefusal([], 0, 'model')).toBeNull();
+  });
+
+  it('never reports more missing columns than expected ones', () => {
+    expect(missingColumnsRefusal(names(5).map(missing), 3, 'model')!.message).toBe('None of the 5 columns this model needs are in this file: wrong file?');
+  });
+
+  it('recognises a wrong file from a real schema check', async () => {
+    const ref = await modelRef();
+    const other = await load({ Id: (i) => String(i), Age: BASE.Age!, Colour: (i) => (i % 2 ? 'red' : 'blue') });
+    const r = missingColumnsRefusal(checkSchema(ref, other), ref.inputSchema.length, 'model')!;
+    expect(r.message).toBe('4 of the 5 columns this model needs are missing from this file: wrong file?');
+    expect(r.missing.map((f) => f.column)).toEqual(['BMI', 'Smoker', 'AgeCategory', 'SleepTime']);
   });
 });
