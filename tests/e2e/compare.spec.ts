@@ -45,10 +45,10 @@ test('select runs on the Runs page: only the differing setting is listed, with o
   if (auc[0] !== auc[1]) await expect(metrics.getByRole('row', { name: /^ROC AUC / }).getByRole('cell').nth(1 - bestAt)).not.toContainText('(best)');
 
   // Overlaid learning curves: one line per run, named by its learning rate, at the last epoch.
-  await expect(comparison.getByRole('img', { name: /^Validation loss per epoch: Run \w{8} · 0\.(003|1) [\d.]+, Run \w{8} · 0\.(003|1) [\d.]+ at epoch 4$/ })).toBeVisible();
+  await expect(comparison.getByRole('img', { name: /^Validation loss per epoch: [\w-]+ · [0-9a-f]{8} · 0\.(003|1) [\d.]+, [\w-]+ · [0-9a-f]{8} · 0\.(003|1) [\d.]+ at epoch 4$/ })).toBeVisible();
   await expect(comparison.getByRole('img', { name: /^ROC curves of 2 runs: / })).toBeVisible();
   await expect(comparison.getByRole('img', { name: /^Precision-recall curves of 2 runs: / })).toBeVisible();
-  await expect(comparison.getByRole('table', { name: /^Confusion matrix of Run / })).toHaveCount(2);
+  await expect(comparison.getByRole('table', { name: /^Confusion matrix of [\w-]+ · [0-9a-f]{8}/ })).toHaveCount(2);
   await expect(comparison.getByRole('img', { name: /^Parallel coordinates of 2 runs/ })).toBeVisible();
   await expect(comparison.getByRole('img', { name: /against Learning rate/ })).toBeVisible();
 
@@ -115,7 +115,7 @@ test('Compare strategies opens the comparison: per-strategy minority recall, mea
   // Deltas from the baseline are shown as improvements.
   const weightsCell = metrics.getByRole('row', { name: /^Minority recall / }).getByRole('cell').nth(await columnOf(metrics, '· class-weights'));
   await expect(weightsCell).toContainText(/\+0\.\d{4}/);
-  await expect(comparison.getByRole('table', { name: /^Confusion matrix of Run / })).toHaveCount(5);
+  await expect(comparison.getByRole('table', { name: /^Confusion matrix of [\w-]+ · [0-9a-f]{8}/ })).toHaveCount(5);
 
   // It is saved with the notebook.
   await page.reload();

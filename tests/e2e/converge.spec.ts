@@ -109,7 +109,7 @@ test('a run still improving at its last epoch says so, and Continue training sta
   await finding.getByRole('button', { name: 'Continue training' }).click();
   await expect(nb.sidebar.getByRole('button', { name: 'Runs (2)' })).toBeVisible({ timeout: 60_000 });
   await expect(train.getByTestId('run-status')).toHaveText('completed', { timeout: 60_000 });
-  await expect(train.getByText(/^Continued from run [0-9a-z]{8}: it started from that run’s last weights\.$/)).toBeVisible();
+  await expect(train.getByText(/^Continued from run [\w-]+ [0-9a-f]{8}: it started from that run’s last weights\.$/)).toBeVisible();
   // The child starts where the parent stopped: its validation loss keeps falling below the parent's last one.
   expect(await lastValidationLoss(train)).toBeLessThan(parentLoss);
   await expect(nb.sidebar.getByRole('button', { name: 'Models (1)' })).toBeVisible();

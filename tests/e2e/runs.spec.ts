@@ -17,8 +17,8 @@ test('after a reload, runs and model versions are listed with their lineage, fil
   await nb.sidebar.getByRole('button', { name: 'Runs (2)' }).click();
   const runs = page.getByRole('table', { name: 'All runs' });
   await expect(runs.getByRole('row')).toHaveCount(3);
-  await runs.getByRole('button', { name: /^Run / }).last().click();
-  await expect(page.getByRole('heading', { level: 1, name: /^Run [0-9a-z]{8}/ })).toBeVisible();
+  await runs.getByRole('button', { name: / [0-9a-f]{8}$/ }).last().click();
+  await expect(page.getByRole('heading', { level: 1, name: /^[a-z]+(-[a-z]+)?-\d+ [0-9a-f]{8}$/ })).toBeVisible();
   const lineage = page.getByRole('navigation', { name: 'Lineage' });
   await expect(lineage.getByRole('button', { name: 'Dataset heart-small v1' })).toBeVisible();
   await expect(lineage.getByRole('button', { name: 'Notebook My first notebook' })).toBeVisible();

@@ -37,8 +37,8 @@ async function expectConsistent(section: Locator, n: number): Promise<Counts> {
   expect(await sideBySide(section, 'False positives', 1)).toBe(String(c.fp));
   expect(await sideBySide(section, 'False negatives', 1)).toBe(String(c.fn));
   expect(await sideBySide(section, 'True negatives', 1)).toBe(String(c.tn));
-  expect(await sideBySide(section, 'Recall (“Yes”)', 1)).toBe(three(c.tp + c.fn > 0 ? c.tp / (c.tp + c.fn) : 0));
-  expect(await sideBySide(section, 'Precision (“Yes”)', 1)).toBe(three(c.tp + c.fp > 0 ? c.tp / (c.tp + c.fp) : 0));
+  expect(await sideBySide(section, 'Recall of “Yes”', 1)).toBe(three(c.tp + c.fn > 0 ? c.tp / (c.tp + c.fn) : 0));
+  expect(await sideBySide(section, 'Precision of “Yes”', 1)).toBe(three(c.tp + c.fp > 0 ? c.tp / (c.tp + c.fp) : 0));
   expect(await sideBySide(section, 'Accuracy', 1)).toBe(three((c.tp + c.tn) / n));
   const report = section.getByRole('table', { name: 'Classification report' });
   await expect(report.getByRole('row', { name: /^Yes / }).getByRole('cell').nth(1)).toHaveText(three(c.tp + c.fn > 0 ? c.tp / (c.tp + c.fn) : 0));

@@ -96,6 +96,9 @@ export class RecordsState {
   saveNotes(runId: string, notes: string, tags: string[]): Promise<void> {
     return this.runList.saveNotes(runId, notes, tags);
   }
+  renameRun(runId: string, name: string): Promise<void> {
+    return this.runList.rename(runId, name);
+  }
 
   // The registry.
   get models(): ModelWithVersions[] {

@@ -1,13 +1,14 @@
 /**
  * The stored runs as the app sees them: the list (summaries, newest first), the
  * details read per run, live following of runs running in another tab, and
- * run notes and tags.
+ * run names, notes and tags. Every run in the list has a name: runs stored
+ * before names existed get their derived default here (never written back).
  */
 import * as runsRepo from '../storage/runs';
 import type { RunDetailsRecord, RunRecord, RunSummaryRecord } from '../storage/records';
 import { STALE_MS, aliveRunIds } from './training.svelte';
 import { runCount, runningRuns, watch } from '../storage/live';
-import { summarizeEvaluation } from '../core/training';
+import { summarizeEvaluation, withRunNames } from '../core/training';
 
 export class RunsState {
   /** Every stored run's summary, newest first (epochs and curves load per run: see `details`). */
@@ -34,7 +35,7 @@ export class RunsState {
 
   /** Takes a freshly read list of every run; from then on the list counts as loaded. */
   take(runs: RunSummaryRecord[]): void {
-    this.runs = runs;
+    this.runs = withRunNames(runs);
     this.loaded = true;
   }
 
@@ -83,6 +84,11 @@ export class RunsState {
       this.#details = { ...this.#details, [run.id]: { runId: run.id, epochs, ...parts, testScores: run.testScores ?? null } };
     } else summary = run;
     const at = this.runs.findIndex((r) => r.id === summary.id);
+    // A run read back without a name keeps the one it is listed under; a whole run from training
+    // keeps a rename made while it trained (the stored name wins, see putRunParts).
+    const known = at >= 0 ? this.runs[at]!.name : null;
+    if (known && (!summary.name || 'epochs' in run)) summary = { ...summary, name: known };
+    else if (!summary.name) summary = withRunNames([...this.runs, summary]).at(-1)!;
     this.runs = at >= 0 ? this.runs.map((r, i) => (i === at ? summary : r)) : [summary, ...this.runs];
   }
 
@@ -129,6 +135,11 @@ export class RunsState {
   /** The runs that reproduce `runId`, newest first. */
   reproductionsOf(runId: string): RunSummaryRecord[] {
     return this.runs.filter((r) => r.reproducesRunId === runId);
+  }
+
+  /** Renames a run; throws when the name is not usable (see checkRunName). */
+  async rename(runId: string, name: string): Promise<void> {
+    this.upsertRun(await runsRepo.renameRun(runId, name));
   }
 
   async saveNotes(runId: string, notes: string, tags: string[]): Promise<void> {

@@ -104,6 +104,8 @@ export interface RunRecord {
   id: string;
   notebookId: string | null;
   cellId: string | null;
+  /** Its readable name ("logreg-balanced-3"); absent on runs stored before names (see withRunNames). */
+  name?: string | null;
   /** The dataset version trained on. */
   datasetHash: string;
   config: TrainConfig;

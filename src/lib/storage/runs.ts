@@ -12,7 +12,7 @@
  */
 import { db, splitStoredRun } from './db';
 import type { RunDetailsRecord, RunRecord, RunSummaryRecord } from './records';
-import { joinEvaluation, type DatasetSource, type EpochRecord, endedRun } from '../core/training';
+import { checkRunName, joinEvaluation, nextRunName, type DatasetSource, type EpochRecord, endedRun } from '../core/training';
 import { getDatasetSource } from './datasets';
 
 /** The message an interrupted run shows. */
@@ -60,15 +60,32 @@ export function summaryOf(run: RunRecord): RunSummaryRecord {
 export async function putRunParts(run: RunRecord): Promise<void> {
   const d = db();
   const { summary, details } = splitStoredRun(run);
-  await d.runs.put(summary);
+  // The stored name wins: a rename made while the run trained outlives the run's completion.
+  const stored = await d.runs.get(run.id);
+  await d.runs.put(stored?.name ? { ...summary, name: stored.name } : summary);
   await d.runDetails.put(details);
 }
 
-/** Stores a new run. Throws if a run with its id exists. */
+/**
+ * Gives an unnamed new run its name, on `run` itself so the caller's copy
+ * (completed later from it) carries it too; call inside a transaction over runs.
+ */
+async function nameNewRun(run: RunRecord): Promise<void> {
+  if (run.name) return;
+  const table = db().runs;
+  const scope =
+    run.notebookId !== null
+      ? await table.where('notebookId').equals(run.notebookId).toArray()
+      : await table.where('datasetHash').equals(run.datasetHash).filter((r) => r.notebookId === null).toArray();
+  run.name = nextRunName(run.config, scope);
+}
+
+/** Stores a new run (naming it when it has no name). Throws if a run with its id exists. */
 export async function createRun(run: RunRecord): Promise<void> {
   const d = db();
-  const { summary, details } = splitStoredRun(run);
   await d.transaction('rw', d.runs, d.runDetails, async () => {
+    await nameNewRun(run);
+    const { summary, details } = splitStoredRun(run);
     await d.runs.add(summary);
     await d.runDetails.put(details);
   });
@@ -82,10 +99,11 @@ export async function createRun(run: RunRecord): Promise<void> {
  */
 export async function createRunOn(run: RunRecord): Promise<DatasetSource> {
   const d = db();
-  const { summary, details } = splitStoredRun(run);
   return d.transaction('rw', [d.versions, d.chunks, d.runs, d.runDetails], async () => {
     const source = await getDatasetSource(run.datasetHash);
     if (!source) throw new Error('The dataset version of this run is no longer stored (it was deleted, perhaps in another tab). Pick another one.');
+    await nameNewRun(run);
+    const { summary, details } = splitStoredRun(run);
     await d.runs.add(summary);
     await d.runDetails.put(details);
     return source;
@@ -212,6 +230,20 @@ export async function updateRunNotes(id: string, notes: string, tags: readonly s
     const run = await d.runs.get(id);
     if (!run) throw missing(id);
     const updated: RunSummaryRecord = { ...run, notes, tags: cleanTags(tags) };
+    await d.runs.put(updated);
+    return updated;
+  });
+}
+
+/** Renames a run (the name checked with checkRunName; throws its message when bad). Returns the updated summary. */
+export async function renameRun(id: string, name: string): Promise<RunSummaryRecord> {
+  const checked = checkRunName(name);
+  if (!checked.ok) throw new Error(checked.message);
+  const d = db();
+  return d.transaction('rw', d.runs, async () => {
+    const run = await d.runs.get(id);
+    if (!run) throw missing(id);
+    const updated: RunSummaryRecord = { ...run, name: checked.name };
     await d.runs.put(updated);
     return updated;
   });

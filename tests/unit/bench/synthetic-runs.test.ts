@@ -31,11 +31,12 @@ const binary = (r: RunRecord) => {
 // and the generated objects against the lists at run time: the JavaScript cannot drift from the types.
 const keysOf = <T>(o: Record<keyof T, 0>) => Object.keys(o).sort();
 const RUN_KEYS = keysOf<Required<RunRecord>>({
-  id: 0, notebookId: 0, cellId: 0, datasetHash: 0, config: 0, fingerprint: 0, status: 0, statusMessage: 0, notes: 0,
+  id: 0, name: 0, notebookId: 0, cellId: 0, datasetHash: 0, config: 0, fingerprint: 0, status: 0, statusMessage: 0, notes: 0,
   tags: 0, reproducesRunId: 0, sweepId: 0, createdAt: 0, heartbeatAt: 0, endedAt: 0, durationMs: 0, backend: 0,
   environment: 0, sizes: 0, mainMetric: 0, epochs: 0, bestEpoch: 0, stoppedEarly: 0, preprocessing: 0, target: 0,
   evaluation: 0, threshold: 0, imbalanceNote: 0, modelVersionId: 0, parentRunId: 0, solver: 0, diagnostics: 0, testScores: 0,
-}).filter((k) => k !== 'testScores'); // synthetic runs are mini-batch runs stored without test scores
+  // Synthetic runs are mini-batch runs stored without test scores, and unnamed as runs from before names (the list derives theirs).
+}).filter((k) => k !== 'testScores' && k !== 'name');
 const CONFIG_KEYS = keysOf<TrainConfig>({
   datasetHash: 0, target: 0, features: 0, task: 0, model: 0, hiddenUnits: 0, activation: 0, dropout: 0, l2: 0,
   optimizer: 0, learningRate: 0, epochs: 0, batchSize: 0, earlyStopping: 0, patience: 0, monitor: 0, trainFraction: 0,

@@ -15,6 +15,7 @@ import {
   heartbeat,
   listRuns,
   markInterruptedRuns,
+  renameRun,
   updateRunNotes,
 } from '../../../src/lib/storage/runs';
 import type { RunRecord } from '../../../src/lib/storage/records';
@@ -176,6 +177,33 @@ describe('run storage', () => {
     expect((await database().runs.where('tags').equals('weights').toArray()).map((r) => r.id)).toEqual(['r1']);
     expect(cleanTags(['a', ' a', 'B', 'b'])).toEqual(['a', 'B', 'b']);
     await expect(updateRunNotes('gone', '', [])).rejects.toThrow(/no longer exists/);
+  });
+
+  it('names a new run by its model, strategy and a counter per notebook (or dataset), and renames it', async () => {
+    const weighted = (id: string, patch: Partial<RunRecord> = {}) => {
+      const r = run(id, patch);
+      return { ...r, config: { ...r.config, imbalance: 'class-weights' as const } };
+    };
+    await createRun(run('a', { createdAt: 1 }));
+    await createRun(run('b', { createdAt: 2 }));
+    await createRun(weighted('c', { createdAt: 3 }));
+    await createRun(run('d', { createdAt: 4, notebookId: 'nb2' }));
+    await createRun(run('e', { createdAt: 5, notebookId: null }));
+    const named = run('f', { createdAt: 6, name: 'kept as given' });
+    await createRun(named);
+    const names = Object.fromEntries((await listRuns()).map((r) => [r.id, r.name]));
+    expect(names).toEqual({ a: 'logreg-1', b: 'logreg-2', c: 'logreg-balanced-1', d: 'logreg-1', e: 'logreg-1', f: 'kept as given' });
+
+    const renamed = await renameRun('a', '  first   try ');
+    expect(renamed.name).toBe('first try');
+    await expect(renameRun('a', '   ')).rejects.toThrow(/cannot be empty/);
+    await expect(renameRun('gone', 'x')).rejects.toThrow(/no longer exists/);
+    // A rename made while the run trained outlives its end (the caller's copy has the old name).
+    await finishRun('a', { status: 'failed', name: 'logreg-1' });
+    expect((await getRun('a'))!.name).toBe('first try');
+    // Names never repeat after a rename: the next number is past the highest.
+    await createRun(run('g', { createdAt: 7 }));
+    expect((await getRun('g'))!.name).toBe('logreg-3');
   });
 });
 

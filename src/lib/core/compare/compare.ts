@@ -13,9 +13,11 @@ import {
   type EvaluationSummary,
   type MainMetric,
   type RunStatus,
+  runName,
+  runTitle,
 } from '../training';
 import { formatMetric } from '../common';
-import { HEADLINE_LABELS, LOWER_IS_BETTER, bestIndex, sweepMetrics } from '../models';
+import { LOWER_IS_BETTER, bestIndex, metricName, sweepMetrics } from '../models';
 import { MINORITY_WARNING_SHARE } from '../imbalance';
 import { CLASS_COLORS, type Series } from '../charts';
 import { MAX_MATRIX_CLASSES, type ClassCurves } from '../metrics';
@@ -25,6 +27,8 @@ const GUIDE_COLOR = '#8a8f98';
 /** What comparison needs of a stored run (RunRecord fits it). */
 export interface ComparableRun {
   id: string;
+  /** Its readable name (lists fill in the derived default of runs stored before names: withRunNames). */
+  name?: string | null;
   status: RunStatus;
   datasetHash: string;
   config: TrainConfig;
@@ -45,9 +49,11 @@ export type ParamValue = number | string | null;
 export interface RunRow<R extends ComparableRun = ComparableRun> {
   run: R;
   id: string;
+  /** "logreg-balanced-3". */
+  name: string;
   params: Record<string, ParamValue>;
   metrics: Record<string, number>;
-  /** Lower-cased id, target, tags, notes and param values, for the text filter. */
+  /** Lower-cased id, name, target, tags, notes and param values, for the text filter. */
   haystack: string;
 }
 
@@ -95,21 +101,21 @@ export function runMetrics(e: EvaluationSummary | null): Record<string, number> 
 export function toRow<R extends ComparableRun>(run: R): RunRow<R> {
   const params: Record<string, ParamValue> = {};
   for (const f of PARAM_FIELDS) params[f.key] = paramValue(run.config, f);
-  const words = [run.id, run.config.target, run.notes, run.status, ...run.tags, ...Object.values(params).map((v) => (v === null ? '' : String(v)))];
-  return { run, id: run.id, params, metrics: runMetrics(run.evaluation), haystack: words.join('\n').toLowerCase() };
+  const name = runName(run);
+  const words = [run.id, name, run.config.target, run.notes, run.status, ...run.tags, ...Object.values(params).map((v) => (v === null ? '' : String(v)))];
+  return { run, id: run.id, name, params, metrics: runMetrics(run.evaluation), haystack: words.join('\n').toLowerCase() };
 }
 
-/** "Learning rate", "ROC AUC", "Recall (Yes)". */
+/** "Learning rate", "ROC AUC", "Recall of “Yes”". */
 export function columnLabel(key: string): string {
   if (key.startsWith('param:')) return PARAM_LABELS[key.slice(6)] ?? key.slice(6);
   if (key.startsWith('metric:')) return metricLabel(key.slice(7));
   return { createdAt: 'Started', status: 'Status', duration: 'Duration', backend: 'Backend' }[key] ?? key;
 }
 
-/** A metric's name as a person reads it. */
+/** A metric's name as a person reads it: the one name the whole app uses (metricName). */
 export function metricLabel(metric: string): string {
-  if (metric.startsWith('recall:')) return `Recall (${metric.slice(7)})`;
-  return { ...HEADLINE_LABELS, gMean: 'G-mean', threshold: 'Decision threshold' }[metric] ?? metric;
+  return metricName(metric);
 }
 
 /** Whether a smaller value of the metric is better. */
@@ -267,10 +273,10 @@ export function newestFirst<R extends ComparableRun>(runs: readonly R[]): R[] {
 /** At most this many runs are laid side by side (tables, curves, matrices); the plots take every selected run. */
 export const MAX_SIDE_BY_SIDE = 20;
 
-/** "Run 01hx3k2a", and what sets it apart: "Run 01hx3k2a · smote · 0.01" (settings it does not have are skipped). */
+/** "mlp-3 · 01hx3k2a", and what sets it apart: "mlp-smote-3 · 01hx3k2a · smote · 0.01" (settings it does not have are skipped). */
 export function runLabel(row: RunRow, distinguishing: readonly string[] = []): string {
   const parts = distinguishing.map((k) => row.params[k] ?? null).filter((v) => v !== null).slice(0, 2).map(formatParam);
-  return [`Run ${row.id.slice(0, 8)}`, ...parts].join(' · ');
+  return [runTitle({ id: row.id, name: row.name, config: row.run.config }), ...parts].join(' · ');
 }
 
 /** The params that vary, in the order a person tells runs apart by (strategy, model, learning rate…). */
@@ -482,5 +488,6 @@ const PARAM_PRIORITY = ['imbalance', 'model', 'hiddenUnits', 'learningRate', 'ba
 /** The table's columns when the user chose none: up to 4 params that vary and the first 4 metrics. */
 export function defaultColumns(rows: readonly RunRow[]): string[] {
   const params = distinguishingParams(rows).slice(0, 4);
-  return [...params.map((k) => `param:${k}`), ...metricKeys(rows).slice(0, 4).map((k) => `metric:${k}`)];
+  // What the user came for first: the (honest) metrics, then the settings that tell the runs apart.
+  return [...metricKeys(rows).slice(0, 4).map((k) => `metric:${k}`), ...params.map((k) => `param:${k}`)];
 }

@@ -68,7 +68,13 @@ export function headlineMetrics(e: EvaluationSummary): Record<string, number> {
   return { accuracy: e.accuracy, balancedAccuracy: e.balancedAccuracy, logLoss: e.logLoss, rocAuc: e.rocAuc, averagePrecision: e.averagePrecision };
 }
 
-export const HEADLINE_LABELS: Record<string, string> = {
+/**
+ * Every metric's name, one per key, wherever a metric is shown (run page,
+ * comparison, runs table, sweeps, registry, model card). "Minority" names only
+ * the metrics that are the minority class's whatever that class is (sweeps and
+ * comparisons across runs); where the class is known it is named (classRecallLabel).
+ */
+export const METRIC_LABELS: Readonly<Record<string, string>> = {
   accuracy: 'Accuracy',
   balancedAccuracy: 'Balanced accuracy',
   logLoss: 'Log loss',
@@ -79,7 +85,35 @@ export const HEADLINE_LABELS: Record<string, string> = {
   r2: 'R²',
   minorityRecall: 'Minority recall',
   minorityF1: 'Minority F1',
+  gMean: 'G-mean',
+  threshold: 'Decision threshold',
 };
+
+const HEADLINE_KEYS = ['accuracy', 'balancedAccuracy', 'logLoss', 'rocAuc', 'averagePrecision', 'mae', 'rmse', 'r2', 'minorityRecall', 'minorityF1'] as const;
+
+/** The labels of the metrics runs are summed up and ranked by (their order leads the registry's columns). */
+export const HEADLINE_LABELS: Record<string, string> = Object.fromEntries(HEADLINE_KEYS.map((k) => [k, METRIC_LABELS[k]!]));
+
+/** "Recall of “Yes”": a class's recall, named by its class. */
+export function classRecallLabel(cls: string): string {
+  return `Recall of “${cls}”`;
+}
+
+/** "Precision of “Yes”". */
+export function classPrecisionLabel(cls: string): string {
+  return `Precision of “${cls}”`;
+}
+
+/** "F1 of “Yes”". */
+export function classF1Label(cls: string): string {
+  return `F1 of “${cls}”`;
+}
+
+/** A metric key's name: METRIC_LABELS, `recall:<class>` as classRecallLabel, else the key itself. */
+export function metricName(key: string): string {
+  if (key.startsWith('recall:')) return classRecallLabel(key.slice(7));
+  return METRIC_LABELS[key] ?? key;
+}
 
 /** Tolerance of "the same metrics" for a reproduced run (the issue's 1e-6 on cpu and wasm). */
 export const REPRODUCE_TOLERANCE = 1e-6;

@@ -80,7 +80,7 @@ describe('rows and params', () => {
     expect(diff.map((d) => d.label)).toEqual(['Learning rate', 'Class imbalance']);
     expect(diff[0]!.values).toEqual(['0.01', '0.1', '0.1']);
     expect(diff[1]!.values).toEqual(['none', 'none', 'smote']);
-    expect(runLabel(rows[2]!, varyingParams(rows))).toBe('Run c · 0.1 · smote');
+    expect(runLabel(rows[2]!, varyingParams(rows))).toBe('logreg-smote · c · 0.1 · smote');
     // Labels name the strategy first, and the scatter plots against the numeric setting.
     expect(distinguishingParams(rows)).toEqual(['imbalance', 'learningRate']);
     expect(scatterDefault(rows)).toBe('learningRate');
@@ -90,8 +90,8 @@ describe('rows and params', () => {
     const rows = [run('lin'), run('mlp', { model: 'mlp', hiddenUnits: [32] })].map(toRow);
     expect(distinguishingParams(rows).slice(0, 2)).toEqual(['model', 'hiddenUnits']);
     // The solver belongs to linear models only: it names the linear run, never the MLP.
-    expect(runLabel(rows[0]!, distinguishingParams(rows))).toBe('Run lin · linear · minibatch');
-    expect(runLabel(rows[1]!, distinguishingParams(rows))).toBe('Run mlp · mlp · 32');
+    expect(runLabel(rows[0]!, distinguishingParams(rows))).toBe('logreg · lin · linear · minibatch');
+    expect(runLabel(rows[1]!, distinguishingParams(rows))).toBe('mlp · mlp · mlp · 32');
   });
 });
 
@@ -223,7 +223,7 @@ describe('settings', () => {
     expect(s.sort).toEqual({ key: 'metric:rocAuc', descending: false });
     expect(s.columns).toBeNull();
     const rows = [run('a'), run('b', { imbalance: 'smote', learningRate: 0.1 })].map(toRow);
-    expect(defaultColumns(rows)).toEqual(['param:imbalance', 'param:learningRate', 'metric:balancedAccuracy', 'metric:minorityRecall', 'metric:minorityF1', 'metric:averagePrecision']);
+    expect(defaultColumns(rows)).toEqual(['metric:balancedAccuracy', 'metric:minorityRecall', 'metric:minorityF1', 'metric:averagePrecision', 'param:imbalance', 'param:learningRate']);
   });
 });
 
