@@ -80,22 +80,40 @@ export class NotebookPage {
     await expect(cell.getByRole('status').filter({ hasText: text })).toBeVisible();
   }
 
-  /** Imports a fixture into a new dataset cell and adds a train cell under it. */
+  /**
+   * Imports a fixture into a new dataset cell and adds a train cell under it, with every
+   * setting shown (Advanced and the feature list open) so that tests can set any of them.
+   */
   async trainCellOn(file: FileSpec): Promise<Locator> {
     const data = await this.addCell('Dataset');
     await this.chooseFile(data, file);
     await this.expectStored(data, 1);
     const train = await this.addCell('Train');
     await expect(train.getByRole('button', { name: 'Train model' })).toBeVisible();
+    await this.showAllSettings(train);
     return train;
   }
 
-  /** Opens the bundled sample in a new dataset cell and adds a train cell under it. */
+  /** Opens the bundled sample in a new dataset cell and adds a train cell under it, every setting shown. */
   async trainCellOnSample(): Promise<Locator> {
     const data = await this.addCell('Dataset');
     await data.getByRole('button', { name: 'Open sample dataset' }).click();
     await this.expectStored(data, 1);
-    return this.addCell('Train');
+    const train = await this.addCell('Train');
+    await expect(train.getByRole('button', { name: 'Train model' })).toBeVisible();
+    await this.showAllSettings(train);
+    return train;
+  }
+
+  /** Opens a train cell's Advanced settings (closed by default) if they are closed. */
+  async openAdvanced(cell: Locator): Promise<void> {
+    await openDisclosure(cell.getByTestId('advanced'));
+  }
+
+  /** Opens a train cell's Advanced settings and its feature checkboxes (a closed list by default). */
+  async showAllSettings(cell: Locator): Promise<void> {
+    await this.openAdvanced(cell);
+    await openDisclosure(cell.getByTestId('feature-list'));
   }
 
   /** Starts training in a train cell and waits for the run's final status. */
@@ -110,6 +128,7 @@ export class NotebookPage {
    * chosen from the data.
    */
   async miniBatch(cell: Locator, epochs: number, batchSize?: number): Promise<void> {
+    await this.openAdvanced(cell);
     const solver = cell.getByLabel('Solver', { exact: true });
     if (await solver.isVisible()) await solver.selectOption('minibatch');
     await cell.getByLabel('Choose batch size and epochs from the data').uncheck();
@@ -119,6 +138,7 @@ export class NotebookPage {
 
   /** Starts a run long enough to interrupt (cpu, 1,000 epochs of batch 4) and waits until it trains. */
   async startLongRun(cell: Locator): Promise<void> {
+    await this.openAdvanced(cell);
     await cell.getByLabel('Backend').selectOption('cpu');
     await this.miniBatch(cell, 1000, 4);
     await cell.getByLabel('Early stopping').uncheck();
@@ -131,12 +151,14 @@ export class NotebookPage {
    * and waits until it completes.
    */
   async sweep(cell: Locator, setting: string, values: string, runs: number, timeout = 120_000): Promise<void> {
+    await this.openAdvanced(cell);
     await cell.getByText('Sweep and compare strategies').click();
-    // Learning rate is chosen by default; choose only the one asked for.
-    const lr = cell.getByRole('checkbox', { name: 'Sweep Learning rate' });
-    if (setting !== 'Learning rate') await lr.uncheck();
-    await cell.getByRole('checkbox', { name: `Sweep ${setting}` }).check();
-    await cell.getByLabel(`Values of ${setting}`).fill(values);
+    // Learning rate is chosen by default; choose only the one asked for. Labels name the setting in lower case.
+    const name = setting.charAt(0).toLowerCase() + setting.slice(1);
+    const lr = cell.getByRole('checkbox', { name: 'Sweep learning rate', exact: true });
+    if (name !== 'learning rate') await lr.uncheck();
+    await cell.getByRole('checkbox', { name: `Sweep ${name}`, exact: true }).check();
+    await cell.getByLabel(`Sweep values of ${name}`, { exact: true }).fill(values);
     await cell.getByRole('button', { name: `Run sweep (${runs} runs)` }).click();
     await expect(cell.getByRole('status').filter({ hasText: `Sweep completed: ${runs} of ${runs} runs.` })).toBeVisible({ timeout });
   }
@@ -289,6 +311,13 @@ export class NotebookPage {
         }),
     );
   }
+}
+
+/** Opens a <details> disclosure (by its summary, as a person would) unless it is open already. */
+async function openDisclosure(details: Locator): Promise<void> {
+  if ((await details.getAttribute('open')) !== null) return;
+  await details.locator(':scope > summary').click();
+  await expect(details).toHaveAttribute('open', '');
 }
 
 /** The counts of a confusion matrix table (rows: true class, columns: predicted), read from "12 (10.0%)" cells. */

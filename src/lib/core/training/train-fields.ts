@@ -17,6 +17,8 @@ interface FieldBase<K extends Key> {
   label: string;
   group: 'data' | 'model' | 'optimization' | 'split' | 'preprocessing' | 'imbalance' | 'run';
   help?: string;
+  /** Shown first in the form; every other field sits under Advanced. */
+  essential?: boolean;
   /** The field applies (is shown and validated) only when this holds. */
   when?: (c: TrainConfig) => boolean;
 }
@@ -70,10 +72,11 @@ const stops = (c: TrainConfig) => isMinibatch(c) && c.earlyStopping;
 
 /** Every option of a run, in form order. */
 export const TRAIN_FIELDS: readonly FieldSpec[] = [
-  { key: 'datasetHash', kind: 'dataset', label: 'Dataset version', group: 'data' },
-  { key: 'target', kind: 'column', label: 'Target column', group: 'data' },
+  { key: 'datasetHash', kind: 'dataset', label: 'Dataset version', group: 'data', essential: true },
+  { key: 'target', kind: 'column', label: 'Target column', group: 'data', essential: true },
   {
     key: 'task',
+    essential: true,
     kind: 'choice',
     label: 'Task',
     group: 'data',
@@ -85,9 +88,10 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     defaultValue: 'binary',
     help: 'Inferred from the target column; change it when the guess is wrong.',
   },
-  { key: 'features', kind: 'columns', label: 'Features', group: 'data', help: 'Default: every column except the target and identifiers.' },
+  { key: 'features', kind: 'columns', label: 'Features', group: 'data', essential: true, help: 'Default: every column except the target and identifiers.' },
   {
     key: 'model',
+    essential: true,
     kind: 'choice',
     label: 'Model',
     group: 'model',
@@ -237,6 +241,7 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
   { key: 'topK', kind: 'number', label: 'Top categories kept (rest → “other”)', group: 'preprocessing', integer: true, min: 1, max: 200, step: 1, defaultValue: 20 },
   {
     key: 'imbalance',
+    essential: true,
     kind: 'choice',
     label: 'Class imbalance',
     group: 'imbalance',
@@ -253,6 +258,7 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
   },
   {
     key: 'thresholdRule',
+    essential: true,
     kind: 'choice',
     label: 'Decision threshold',
     group: 'imbalance',
@@ -264,7 +270,7 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     defaultValue: 'default',
     when: isBinary,
   },
-  { key: 'targetRecall', kind: 'number', label: 'Target recall', group: 'imbalance', integer: false, min: 0, minExclusive: true, max: 1, step: 0.05, defaultValue: 0.8, when: (c) => isBinary(c) && c.thresholdRule === 'target-recall' },
+  { key: 'targetRecall', kind: 'number', label: 'Target recall', group: 'imbalance', essential: true, integer: false, min: 0, minExclusive: true, max: 1, step: 0.05, defaultValue: 0.8, when: (c) => isBinary(c) && c.thresholdRule === 'target-recall' },
   { key: 'seed', kind: 'number', label: 'Seed', group: 'run', integer: true, min: 0, max: 2 ** 31 - 1, step: 1, defaultValue: 42 },
   {
     key: 'backend',
@@ -272,10 +278,11 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     label: 'Backend',
     group: 'run',
     options: [
-      { value: 'auto', label: 'auto (measure and pick the fastest)' },
+      { value: 'auto', label: 'auto' },
       ...BACKEND_NAMES.map((b) => ({ value: b, label: b })),
     ],
     defaultValue: 'auto',
+    help: 'auto: times the backends on this model once and uses the fastest.',
   },
 ];
 
