@@ -47,7 +47,8 @@ test('predict a new CSV with a model version: schema checked first, preview, a d
   await expect(cell.getByTestId('prediction-summary')).toContainText(/^Predicted 600 rows at threshold 0\.500: No [\d,]+ · Yes [\d,]+\./);
   const preview = cell.getByRole('table', { name: /^Predictions preview/ });
   const header = await preview.getByRole('row').first().getByRole('columnheader').allInnerTexts();
-  expect(header.slice(-3)).toEqual(['predicted_HeartDisease', 'probability_No', 'probability_Yes']);
+  // On screen the answers lead: the row number, then the prediction and probabilities, then the inputs.
+  expect(header.slice(0, 4)).toEqual(['Row', 'predicted_HeartDisease', 'probability_No', 'probability_Yes']);
   await expect(preview.getByRole('row')).toHaveCount(21);
 
   const [download] = await Promise.all([page.waitForEvent('download'), cell.getByRole('button', { name: 'Download predictions (CSV)' }).click()]);
