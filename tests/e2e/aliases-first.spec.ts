@@ -1,17 +1,12 @@
 import { expect, test } from './fixtures';
-import { NotebookPage, fixture } from './pages/notebook';
+import { NotebookPage } from './pages/notebook';
 
 test.describe.configure({ timeout: 180_000 });
 
 test('aliases come first: the version page opens on them, pickers name and preselect the champion, the Models table leads with the honest metric', async ({ page }) => {
   const nb = new NotebookPage(page);
   await nb.goto();
-  const train = await nb.trainCellOn(fixture('heart-small.csv'));
-  await train.getByLabel('Backend').selectOption('cpu');
-  await nb.miniBatch(train, 3);
-  await train.getByLabel('Model name').fill('heart-risk');
-  await nb.train(train);
-  await nb.train(train);
+  await nb.quickRuns(2, { epochs: 3, modelName: 'heart-risk' });
 
   // heart-small is 8% "Yes": the table leads with balanced accuracy and shows strategy and threshold.
   await nb.openModels();

@@ -3,18 +3,9 @@
  * the width, and under ~900 px the side bar is a menu. Screenshots of each screen at both
  * sizes are written to the test's output folder (artifacts, not committed).
  */
-import { expect, test, type Page } from './fixtures';
+import { expect, test } from './fixtures';
+import { SIZES, sideways } from './pages/screen';
 import { NotebookPage } from './pages/notebook';
-
-const SIZES = [
-  { name: 'desktop', width: 1440, height: 900 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
-
-/** How many pixels the page scrolls sideways (0 when it does not). */
-function sideways(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-}
 
 for (const size of SIZES) {
   test.describe(`at ${size.width}x${size.height}`, () => {

@@ -1,16 +1,12 @@
 import { expect, test } from './fixtures';
-import { NotebookPage, fixture } from './pages/notebook';
+import { NotebookPage } from './pages/notebook';
 
 test.describe.configure({ timeout: 180_000 });
 
 test('a run is named when trained, renamed on its page, and shown by that name on the Runs page and in the comparison', async ({ page }) => {
   const nb = new NotebookPage(page);
   await nb.goto();
-  const train = await nb.trainCellOn(fixture('heart-small.csv'));
-  await train.getByLabel('Backend').selectOption('cpu');
-  await nb.miniBatch(train, 2);
-  await nb.train(train);
-  await nb.train(train);
+  await nb.quickRuns(2);
 
   await nb.sidebar.getByRole('button', { name: 'Runs (2)' }).click();
   const runs = page.getByRole('table', { name: 'All runs' });

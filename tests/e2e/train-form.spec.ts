@@ -94,11 +94,7 @@ test('every control of the cell has its own label, and no select cuts its text',
 test('each run is its own block, newest first and open, with a one-line summary', async ({ page }) => {
   const nb = new NotebookPage(page);
   await nb.goto();
-  const train = await nb.trainCellOn(fixture('heart-small.csv'));
-  await train.getByLabel('Backend').selectOption('cpu');
-  await nb.miniBatch(train, 2);
-  await nb.train(train);
-  await nb.train(train);
+  const train = await nb.quickRuns(2);
   const runs = train.getByTestId('cell-run');
   await expect(runs).toHaveCount(2);
   await expect(runs.nth(0)).toHaveAttribute('open', '');

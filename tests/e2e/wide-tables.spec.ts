@@ -7,22 +7,13 @@
 import { expect, test, type Locator, type Page } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SIZES, sideways } from './pages/screen';
 import { NotebookPage, type FileSpec } from './pages/notebook';
 
 test.describe.configure({ timeout: 240_000 });
 
 const DATASETS = join(import.meta.dirname, '..', '..', 'datasets');
 const batch: FileSpec = { name: 'heart-new-batch.csv', mimeType: 'text/csv', buffer: readFileSync(join(DATASETS, 'heart-new-batch.csv')) };
-
-const SIZES = [
-  { name: 'desktop', width: 1440, height: 900 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
-
-/** How many pixels the page scrolls sideways (0 when it does not). */
-function sideways(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-}
 
 /** The table's scroll container: its parent element. */
 function wrapperOf(table: Locator): Locator {

@@ -116,6 +116,19 @@ export class NotebookPage {
     await openDisclosure(cell.getByTestId('feature-list'));
   }
 
+  /**
+   * A train cell on heart-small.csv set up for quick runs (cpu, `epochs` mini-batch epochs),
+   * named `modelName` when given, that has trained `runs` times.
+   */
+  async quickRuns(runs: number, { epochs = 2, modelName }: { epochs?: number; modelName?: string } = {}): Promise<Locator> {
+    const train = await this.trainCellOn(fixture('heart-small.csv'));
+    await train.getByLabel('Backend').selectOption('cpu');
+    await this.miniBatch(train, epochs);
+    if (modelName) await train.getByLabel('Model name').fill(modelName);
+    for (let i = 0; i < runs; i++) await this.train(train);
+    return train;
+  }
+
   /** Starts training in a train cell and waits for the run's final status. */
   async train(cell: Locator, status = 'completed', timeout = 120_000): Promise<void> {
     await cell.getByRole('button', { name: 'Train model' }).click();
