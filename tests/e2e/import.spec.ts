@@ -62,7 +62,7 @@ test.describe('dataset import', () => {
     // weight: 4.5, 12.25, (missing), 0.03, 30, 3.9 → 1 missing of 6, mean 10.136, median 4.5
     await expect(weight).toContainText('1 (16.7%)');
     await expect(weight).toContainText('10.136');
-    await expect(weight.locator('td').nth(8)).toHaveText('4.5'); // type, distribution, missing, unique, mean, std, min, 25%, median
+    await expect(weight.locator('td').nth(8)).toHaveText('4.5'); // distribution, type, missing, unique, mean, std, min, 25%, median
 
     // Change a type: the column is re-profiled and the change survives a reload.
     await profile.getByLabel('Type of weight').selectOption('text');

@@ -167,7 +167,7 @@ test('move a binary run’s threshold live (input, keyboard, pointer), then save
   await nb.sidebar.getByRole('button', { name: 'Runs (1)' }).click();
   await page.getByRole('table', { name: 'All runs' }).getByRole('checkbox', { name: /^Select run / }).check();
   const compare = page.getByRole('region', { name: 'Decision thresholds of the selected runs' });
-  const perRun = compare.getByRole('spinbutton', { name: /^Decision threshold of Run / });
+  const perRun = compare.getByRole('spinbutton', { name: /^Decision threshold of / });
   await expect(perRun).toHaveValue(stored);
   await typeThreshold(perRun, '0.3');
   const row = compare.getByRole('table', { name: "Precision, recall and F1 at each run's threshold" }).getByRole('row').nth(1);

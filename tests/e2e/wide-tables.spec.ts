@@ -60,7 +60,7 @@ for (const size of SIZES) {
       await nb.miniBatch(train, 1);
       await nb.train(train);
 
-      // The dataset profile: the column name, then its type and distribution.
+      // The dataset profile: the column name, then its distribution and type.
       const data = nb.cell(1);
       const profile = data.getByRole('table', { name: 'Column profile' });
       const firstRow = profile.locator('tbody tr').first();
