@@ -12,6 +12,7 @@ for (const size of SIZES) {
     test.use({ viewport: { width: size.width, height: size.height } });
 
     test('no screen scrolls sideways, and the notebook has the width', async ({ page }, info) => {
+      test.setTimeout(180_000);
       const nb = new NotebookPage(page);
       const shot = (name: string) => page.screenshot({ path: info.outputPath(`${name}-${size.name}.png`), fullPage: true });
       await nb.goto();
@@ -33,6 +34,7 @@ for (const size of SIZES) {
       await nb.train(train);
       expect(await sideways(page)).toBe(0);
       await shot('notebook-trained');
+      await nb.train(train); // a second run, for the compare view
 
       // The Runs page, reached through the menu on a phone.
       if (size.width < 900) {
@@ -48,6 +50,22 @@ for (const size of SIZES) {
       }
       expect(await sideways(page)).toBe(0);
       await shot('runs');
+
+      // The compare view of both runs, the Models page and a model version's page.
+      const boxes = page.getByRole('table', { name: 'All runs' }).getByRole('checkbox', { name: /^Select run / });
+      await boxes.first().check();
+      await boxes.nth(1).check();
+      await expect(page.getByRole('region', { name: 'Comparison of 2 runs' })).toBeVisible();
+      expect(await sideways(page)).toBe(0);
+      await shot('compare');
+      if (size.width < 900) await menu.click();
+      await nb.openModels();
+      expect(await sideways(page)).toBe(0);
+      await shot('models');
+      await page.getByRole('table', { name: /^Versions of / }).first().getByRole('button', { name: 'v1', exact: true }).click();
+      await expect(page.getByRole('heading', { level: 1, name: /v1$/ })).toBeVisible();
+      expect(await sideways(page)).toBe(0);
+      await shot('model-version');
     });
   });
 }
