@@ -4,6 +4,7 @@
  * jobs.svelte.ts). `app.records.<member>` delegates to them, so callers need
  * not know which one holds what.
  */
+import type { VersionChoice } from '../core/models';
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
 import type { BundleExportOptions, VersionFacts } from '../storage/bundles';
@@ -115,6 +116,9 @@ export class RecordsState {
   }
   aliasesOf(version: ModelVersionRecord): string[] {
     return this.registry.aliasesOf(version);
+  }
+  versionChoices(): VersionChoice[] {
+    return this.registry.versionChoices();
   }
   setAlias(modelName: string, alias: string, versionId: string): Promise<void> {
     return this.registry.setAlias(modelName, alias, versionId);

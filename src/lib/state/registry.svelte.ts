@@ -10,7 +10,7 @@ import { bundleWorker, dataWorker, transfer } from '../workers';
 import { getDatasetSource } from '../storage/datasets';
 import { driftReportsOf } from '../storage/drift';
 import { watch } from '../storage/live';
-import { BundleError } from '../core/models';
+import { BundleError, type VersionChoice } from '../core/models';
 
 /** A built bundle, ready to download. */
 export interface ExportedBundle {
@@ -63,6 +63,11 @@ export class RegistryState {
   aliasesOf(version: ModelVersionRecord): string[] {
     const model = this.models.find((m) => m.model.name === version.modelName)?.model;
     return model ? modelsRepo.aliasesOf(model, version.id) : [];
+  }
+
+  /** Every model version as a model picker offers it (with its aliases), in allVersions' order. */
+  versionChoices(): VersionChoice[] {
+    return this.allVersions().map((v) => ({ id: v.id, modelName: v.modelName, version: v.version, createdAt: v.createdAt, aliases: this.aliasesOf(v) }));
   }
 
   async setAlias(modelName: string, alias: string, versionId: string): Promise<void> {
