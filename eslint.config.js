@@ -17,6 +17,9 @@ const CORE_DOMAINS = [
   'models',
   'compare',
   'drift',
+  'fairness',
+  'explain',
+  'prepare',
   'notebook',
   'backup',
 ];
