@@ -28,6 +28,9 @@ import type {
   RaggedReport,
 } from '../core/common';
 import type { Cell } from '../core/notebook';
+import type { FairnessReport } from '../core/fairness';
+import type { Recipe } from '../core/prepare';
+import type { ImportanceReport } from '../core/explain';
 import type { ModelManifest, PredictionSummary } from '../core/models';
 import type { CsvValue } from '../core/csv';
 import type { DriftReportDocument } from '../core/drift';
@@ -89,6 +92,15 @@ export interface VersionRecord {
   unusualNames: string[];
   chunkCount: number;
   createdAt: number;
+  /** A version made by a Prepare recipe: its input version(s) and the recipe (absent on imported files). */
+  derivation?: Derivation | null;
+}
+
+/** The lineage of a prepared version: the input first, then any joined versions, and the recipe with its hash. */
+export interface Derivation {
+  parents: string[];
+  recipe: Recipe;
+  recipeHash: string;
 }
 
 export interface ChunkRecord {
@@ -169,6 +181,10 @@ export interface RunDetailsRecord extends EvaluationCurves {
   epochs: EpochRecord[];
   /** Binary runs: the test split's labels and scores, for the live threshold (absent on older runs). */
   testScores?: TestScores | null;
+  /** The latest fairness analysis of the run's model version (absent until one is run). */
+  fairness?: FairnessReport | null;
+  /** The latest feature-importance analysis of the run's model version (absent until one is run). */
+  importance?: ImportanceReport | null;
 }
 
 /** A registered model name; its versions are ModelVersionRecords. */

@@ -1,0 +1,4 @@
+/**
+ * Which features matter: permutation importance and partial dependence.
+ */
+export * from './explain-types';
