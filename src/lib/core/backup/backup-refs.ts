@@ -4,6 +4,7 @@
  * predictions and drift reports were made from (so Reproduce works elsewhere).
  */
 import type { Cell } from '../notebook';
+import { joinedVersionHashes } from '../prepare';
 
 export interface References {
   versionHashes: Set<string>;
@@ -47,6 +48,12 @@ export function cellReferences(cells: readonly Cell[]): References {
         add(r.versionHashes, cell.config.currentHash);
         add(r.modelVersionIds, cell.config.modelVersionId);
         add(r.driftReportIds, cell.config.reportId);
+        break;
+      case 'prepare':
+        // The input, every version it joins, and the version the last Apply stored.
+        add(r.versionHashes, cell.config.inputHash);
+        for (const hash of joinedVersionHashes(cell.config.recipe)) add(r.versionHashes, hash);
+        add(r.versionHashes, cell.config.resultHash);
         break;
       default:
         break;

@@ -8,6 +8,7 @@ import type { Delimiter } from '../common';
 import { normalizeTrainConfig, type TrainConfig } from '../training';
 import { defaultCompareSettings, normalizeCompareSettings, type CompareSettings } from '../compare';
 import { DRIFT_TESTS, type DriftTestName, normalizeTolerances, type Tolerances } from '../drift';
+import { normalizeGroupSummary, normalizeRecipe, type GroupSummarySpec, type Recipe } from '../prepare';
 
 export interface MarkdownConfig {
   text: string;
@@ -58,6 +59,19 @@ export interface DriftCellConfig {
   reportId: string | null;
 }
 
+/** A prepare cell: the recipe applied to a dataset version, the group-by preview and the last result. */
+export interface PrepareCellConfig {
+  /** The dataset version the recipe starts from. */
+  inputHash: string | null;
+  recipe: Recipe;
+  /** The dataset name the result is stored under ('' = "<input dataset>-prepared"). */
+  outputName: string;
+  /** The group-by preview. */
+  group: GroupSummarySpec | null;
+  /** The version the last Apply produced. */
+  resultHash: string | null;
+}
+
 export interface CellConfigs {
   markdown: MarkdownConfig;
   dataset: DatasetConfig;
@@ -65,6 +79,7 @@ export interface CellConfigs {
   compare: CompareCellConfig;
   predict: PredictCellConfig;
   drift: DriftCellConfig;
+  prepare: PrepareCellConfig;
 }
 
 export type CellKind = keyof CellConfigs;
@@ -177,6 +192,24 @@ export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
         shareThreshold: share,
         modelTolerances: normalizeTolerances(o.modelTolerances),
         reportId: str(o.reportId),
+      };
+    },
+  },
+  prepare: {
+    kind: 'prepare',
+    label: 'Prepare',
+    description: 'Clean and reshape a dataset version',
+    defaults: () => ({ inputHash: null, recipe: { steps: [] }, outputName: '', group: null, resultHash: null }),
+    normalize: (raw) => {
+      const o = asObject(raw);
+      const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+      return {
+        inputHash: str(o.inputHash),
+        // Malformed steps are dropped one by one; the rest of the recipe is kept.
+        recipe: normalizeRecipe(o.recipe),
+        outputName: typeof o.outputName === 'string' ? o.outputName : '',
+        group: normalizeGroupSummary(o.group),
+        resultHash: str(o.resultHash),
       };
     },
   },

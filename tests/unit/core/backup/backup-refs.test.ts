@@ -22,6 +22,21 @@ describe('notebook references', () => {
     expect([...r.driftReportIds]).toEqual(['dr1']);
   });
 
+  it("lists a Prepare cell's input, the versions it joins and its result", () => {
+    const prepare = {
+      id: 'g',
+      kind: 'prepare',
+      config: {
+        inputHash: 'p-in',
+        recipe: { steps: [{ kind: 'filter', expression: 'x > 1' }, { kind: 'join', versionHash: 'p-join', on: ['id'], how: 'left' }] },
+        outputName: '',
+        group: null,
+        resultHash: 'p-out',
+      },
+    } as unknown as Cell;
+    expect([...cellReferences([prepare]).versionHashes]).toEqual(['p-in', 'p-join', 'p-out']);
+  });
+
   it('adds what runs, model versions, predictions and reports were made from, and drops what is not stored', async () => {
     const runs: Record<string, { datasetHash: string; modelVersionId: string | null }> = {
       r1: { datasetHash: 'h7', modelVersionId: 'mv2' },
