@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
@@ -45,6 +46,26 @@ function noEvalProbes(): Plugin {
     enforce: 'pre',
     resolveId: (source) => (source === '@stdlib/assert-has-generator-support' ? id : null),
     load: (loaded) => (loaded === id ? 'module.exports = function hasGeneratorSupport() { return true; };' : null),
+  };
+}
+
+/**
+ * danfojs without its pre-bundled copies: `danfojs` resolves to its unbundled entry (which
+ * imports our one TF.js), and its `plotly.js-dist-min` import gets an empty module (we plot
+ * with Plotly ourselves; loading it in the data worker would die on `window`). Registered for
+ * the page, the workers and the dev server's dependency optimizer.
+ */
+const DANFO_ENTRY = fileURLToPath(new URL('./node_modules/danfojs/dist/danfojs-browser/src/index.js', import.meta.url));
+function danfojsWithoutPlotly(): Plugin {
+  const id = '\0labbook:danfojs-no-plotly';
+  return {
+    name: 'labbook-danfojs-no-plotly',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source !== 'plotly.js-dist-min' || !importer) return null;
+      return /[\\/]danfojs[\\/]/.test(importer) ? id : null;
+    },
+    load: (loaded) => (loaded === id ? 'export default {}; export const newPlot = () => {};' : null),
   };
 }
 
@@ -93,16 +114,18 @@ const previewHeaders = { 'Content-Security-Policy': `${CSP}; frame-ancestors 'no
 // The app is served as static files; workers are ES modules so they can share
 // code-split chunks with the page.
 export default defineConfig({
-  plugins: [noEvalProbes(), svelte(), cspMeta(), pwa],
+  plugins: [noEvalProbes(), danfojsWithoutPlotly(), svelte(), cspMeta(), pwa],
+  resolve: { alias: [{ find: /^danfojs$/, replacement: DANFO_ENTRY }] },
   // Recorded in every run's environment, so a result can be traced to the build that made it.
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
-  worker: { format: 'es', plugins: () => [noEvalProbes()] },
+  worker: { format: 'es', plugins: () => [noEvalProbes(), danfojsWithoutPlotly()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 5000 },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1', headers: previewHeaders },
   optimizeDeps: {
     // Listed so the dev server does not discover them late (in the train worker) and reload the page.
-    include: ['comlink', 'dexie', 'hash-wasm', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'],
+    include: ['comlink', 'dexie', 'hash-wasm', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'danfojs'],
+    rolldownOptions: { plugins: [danfojsWithoutPlotly()] },
   },
   test: {
     include: ['tests/unit/**/*.test.ts'],

@@ -12,11 +12,14 @@ import {
   type ImportOptions,
   type ImportProgress,
   type ImportResult,
+  type ColumnType,
 } from '../src/lib/core/common';
 import { hashInWorker } from '../src/lib/hash-client';
 import { decodeColumns, type DatasetSource } from '../src/lib/core/training';
 import { combinedCsv } from '../src/lib/core/models';
 import { referenceStatsBytes } from '../src/lib/drift-run';
+import type { GroupSummarySpec, Recipe } from '../src/lib/core/prepare';
+import type { PrepareFailure, RecipePreview } from '../src/lib/prepare-run';
 
 export type ImportOutcome =
   | { ok: true; result: ImportResult }
@@ -25,6 +28,22 @@ export type ImportOutcome =
 const jobs = new Map<string, AbortController>();
 // A newer type for the same column stops the older re-profile at its next step (Superseded).
 const reprofiles = new LatestRequests();
+// A Prepare cell's newer preview stops the older; an apply is stopped by its job id (cancelRecipe).
+const previews = new LatestRequests();
+const applies = new LatestRequests();
+
+/** What a Prepare run reads: the input version, the recipe, and the versions its joins name (by hash). */
+export interface RecipeRequest {
+  input: DatasetSource;
+  recipe: Recipe;
+  joined: Map<string, DatasetSource>;
+}
+
+export type PreviewOutcome = { ok: true; preview: RecipePreview } | PrepareFailure;
+export type ApplyOutcome = { ok: true; blob: Blob; rows: number; recipeHash: string; types: Record<string, ColumnType> } | PrepareFailure;
+
+// danfojs (with mathjs and xlsx) loads only when a recipe runs, so a CSV import never pays for it.
+const prepareRun = () => import('../src/lib/prepare-run');
 
 const api = {
   /** Imports a file; errors come back as values so their codes survive the worker boundary. */
@@ -66,6 +85,38 @@ const api = {
 
   /** A dataset version's drift statistics for `columns`, as reference-stats.json bytes (for a bundle). */
   referenceStats: referenceStatsBytes,
+
+  /** A Prepare recipe on the input's first rows (and its group-by summary); a newer request for the cell supersedes it. */
+  async previewRecipe(request: RecipeRequest & { rows?: number; group: GroupSummarySpec | null }, id: RequestIdentity): Promise<PreviewOutcome> {
+    const run = await prepareRun();
+    return previews.run(id, async (token) => {
+      try {
+        const preview = await run.previewRecipe(request.input, request.recipe, request.joined, { token, group: request.group, ...(request.rows ? { rows: request.rows } : {}) });
+        return { ok: true, preview };
+      } catch (err) {
+        return run.asFailure(err);
+      }
+    });
+  },
+
+  /** A Prepare recipe on the whole input, as a deterministic CSV Blob to import; errors come back as values. */
+  async applyRecipe(request: RecipeRequest, jobId: string, onProgress: (done: number, total: number, label: string) => void): Promise<ApplyOutcome> {
+    const run = await prepareRun();
+    return applies.run({ key: jobId, requestId: jobId }, async (token) => {
+      try {
+        return { ok: true, ...(await run.recipeCsv(request.input, request.recipe, request.joined, { token, onProgress })) };
+      } catch (err) {
+        return run.asFailure(err);
+      }
+    });
+  },
+
+  /** Stops a recipe's apply at its next step (it then rejects with Superseded). */
+  cancelRecipe(jobId: string): void {
+    const id = { key: jobId, requestId: `${jobId}:cancelled` };
+    applies.begin(id);
+    applies.end(id);
+  },
 
   /** Two stored versions as one CSV file (the first's columns, its rows then the second's), to import. */
   async combine(first: DatasetSource, second: DatasetSource): Promise<Blob> {

@@ -5,7 +5,7 @@
  */
 import Dexie from 'dexie';
 import { db } from './db';
-import type { ChunkRecord, DatasetRecord, VersionRecord } from './records';
+import type { ChunkRecord, DatasetRecord, Derivation, VersionRecord } from './records';
 import { type ColumnProfile, type ColumnType, type ImportResult, newId } from '../core/common';
 import type { DatasetSource } from '../core/training';
 import { patchStoredCell } from './notebooks';
@@ -58,8 +58,10 @@ export interface CellLink {
  * with the same hash exists, nothing is written and it is returned.
  * With `link`, the cell that shows the import is pointed at the version in the
  * same transaction: a tab closed mid-save leaves both written, or neither.
+ * `derivation` (a Prepare cell's output: parents, recipe, recipe hash) is
+ * written on a new version; an existing version is returned untouched.
  */
-export async function saveImport(result: ImportResult, datasetName: string, link?: CellLink): Promise<SaveOutcome> {
+export async function saveImport(result: ImportResult, datasetName: string, link?: CellLink, derivation?: Derivation): Promise<SaveOutcome> {
   const d = db();
   return d.transaction('rw', [d.datasets, d.versions, d.chunks, d.notebooks], async () => {
     if (link) await patchStoredCell(link.notebookId, link.cellId, link.patch(result.hash));
@@ -89,6 +91,7 @@ export async function saveImport(result: ImportResult, datasetName: string, link
       fileBytes: result.fileBytes,
       ...parsedContent(result),
       createdAt: now,
+      ...(derivation ? { derivation } : {}),
     };
     await d.versions.add(version);
     await d.chunks.bulkAdd(chunkRecords(result));
