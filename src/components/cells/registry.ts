@@ -12,6 +12,7 @@ import TrainCell from './TrainCell.svelte';
 import CompareCell from './CompareCell.svelte';
 import PredictCell from './PredictCell.svelte';
 import DriftCell from './DriftCell.svelte';
+import PrepareCell from './PrepareCell.svelte';
 
 export interface CellProps<K extends CellKind> {
   cell: CellOf<K>;
@@ -25,4 +26,5 @@ export const CELL_COMPONENTS: { [K in CellKind]: Component<CellProps<K>> } = {
   compare: CompareCell,
   predict: PredictCell,
   drift: DriftCell,
+  prepare: PrepareCell,
 };
