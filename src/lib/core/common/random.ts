@@ -68,6 +68,27 @@ export class Rng {
     return t >>> 0;
   }
 
+  /**
+   * Fills `out` with the next `out.length` values of `uint32()`, in order: the same stream,
+   * several times faster in hot loops (the state stays in local variables).
+   */
+  fillUint32(out: Uint32Array): void {
+    let { a, b, c, d } = this;
+    for (let i = 0; i < out.length; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      out[i] = t >>> 0;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   /** The next float, uniform on [0, 1), with 32 bits of resolution. */
   next(): number {
     return this.uint32() / TWO_POW_32;

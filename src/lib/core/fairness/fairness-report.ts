@@ -150,6 +150,16 @@ function bootstrapGaps(cells: Uint8Array, grouped: GroupedAttribute[], resamples
   // Uniform on [0, m) by rejection, like Rng.int, but on 31 bits so that the
   // modulo stays a small-integer operation (a double modulo is several times slower).
   const limit = HALF_RANGE - (HALF_RANGE % m);
+  // Draws come from a buffer filled in one call (the same stream as rng.uint32(), ~5x faster).
+  const buffer = new Uint32Array(4096);
+  let at = buffer.length;
+  const draw = (): number => {
+    if (at === buffer.length) {
+      rng.fillUint32(buffer);
+      at = 0;
+    }
+    return buffer[at++]! >>> 1;
+  };
   const a = grouped.length;
   for (let r = 0; r < resamples; r++) {
     for (let t = 0; t < a; t++) counts[t]!.fill(0);
@@ -157,14 +167,14 @@ function bootstrapGaps(cells: Uint8Array, grouped: GroupedAttribute[], resamples
       const c0 = counts[0]!;
       const s0 = slots[0]!;
       for (let i = 0; i < m; i++) {
-        let u = rng.uint32() >>> 1;
-        while (u >= limit) u = rng.uint32() >>> 1;
+        let u = draw();
+        while (u >= limit) u = draw();
         c0[s0[u % m]!]! += 1;
       }
     } else {
       for (let i = 0; i < m; i++) {
-        let u = rng.uint32() >>> 1;
-        while (u >= limit) u = rng.uint32() >>> 1;
+        let u = draw();
+        while (u >= limit) u = draw();
         const row = u % m;
         for (let t = 0; t < a; t++) counts[t]![slots[t]![row]!]! += 1;
       }
