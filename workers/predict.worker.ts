@@ -8,10 +8,15 @@
 import * as Comlink from 'comlink';
 import { predictDataset, type PredictRequest, type PredictResponse } from '../src/lib/predict-run';
 import { checkDrift, driftCaches, type DriftRequest, type DriftResponse } from '../src/lib/drift-run';
-import { LatestRequests } from '../src/lib/core/common';
+import { runFairness, runImportance, type AnalysisProgress, type FairnessRequest, type ImportanceRequest } from '../src/lib/analysis-run';
+import type { PredictableModel } from '../src/lib/ml/batch-predict';
+import type { FairnessReport } from '../src/lib/core/fairness';
+import type { ImportanceReport } from '../src/lib/core/explain';
+import { LatestRequests, type RequestIdentity } from '../src/lib/core/common';
 
 export type { PredictRequest, PredictResponse } from '../src/lib/predict-run';
 export type { DriftRequest, DriftResponse } from '../src/lib/drift-run';
+export type { AnalysisProgress, FairnessRequest, ImportanceRequest } from '../src/lib/analysis-run';
 
 /**
  * TF.js and the model code, loaded on first use: a drift check against a dataset version needs
@@ -28,6 +33,13 @@ function loadMl() {
   return ml;
 }
 
+/** A model version's network for the analyses: loaded once per analysis, predicting encoded matrices. */
+async function loadMatrix(model: PredictableModel) {
+  await loadMl(); // TF.js, with its backend chosen
+  const { loadMatrixPredictor } = await import('../src/lib/ml/matrix-predict');
+  return loadMatrixPredictor(model.files);
+}
+
 // A newer request for the same cell stops the older one at its next step (it throws Superseded).
 const latest = new LatestRequests();
 const caches = driftCaches();
@@ -39,6 +51,22 @@ const api = {
 
   checkDrift(request: DriftRequest): Promise<DriftResponse> {
     return latest.run(request, (token) => checkDrift(request, { ...caches, loadPredict: async () => (await loadMl()).predictRows, token }));
+  },
+
+  /** Permutation importance and partial dependence on the run's test split; `onProgress` is a Comlink.proxy. */
+  importance(request: ImportanceRequest, onProgress?: (p: AnalysisProgress) => void): Promise<ImportanceReport> {
+    return latest.run(request, (token) => runImportance(request, { loadModel: loadMatrix, token, onProgress }));
+  },
+
+  /** The fairness report on the run's test split; `onProgress` is a Comlink.proxy. */
+  fairness(request: FairnessRequest, onProgress?: (p: AnalysisProgress) => void): Promise<FairnessReport> {
+    return latest.run(request, (token) => runFairness(request, { loadModel: loadMatrix, token, onProgress }));
+  },
+
+  /** Stops the running request of `key` at its next step (it answers Superseded). */
+  cancel(id: RequestIdentity): void {
+    latest.begin(id);
+    latest.end(id);
   },
 };
 
