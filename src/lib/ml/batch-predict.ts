@@ -51,7 +51,7 @@ export async function predictRows(
     for (let start = 0; start < rows; start += PREDICT_BATCH) {
       await step?.();
       const size = Math.min(PREDICT_BATCH, rows - start);
-      const y = tf.tidy(() => net.predict(tf.tensor2d(features.x.subarray(start * features.cols, (start + size) * features.cols), [size, features.cols])) as tf.Tensor);
+      const y = tf.tidy(() => net.predict(tf.tensor2d(features.x.subarray(start * features.cols, (start + size) * features.cols), [size, features.cols]), { batchSize: size }) as tf.Tensor);
       out.set(await y.data(), start * width);
       y.dispose();
     }
