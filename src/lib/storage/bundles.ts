@@ -29,8 +29,11 @@ import {
   type Lineage,
   bundleFileName,
   normalizeModelName,
+  finiteOnly,
 } from '../core/models';
 import { sha256Hex } from '../core/common';
+import { fairnessMarkdown, type FairnessReport } from '../core/fairness';
+import { getAnalyses } from './analyses';
 import {
   summarizeEvaluation,
   type Evaluation,
@@ -99,12 +102,32 @@ export async function getModelExtras(versionId: string): Promise<ModelExtraRecor
   return extras.sort((a, b) => compareCodeUnits(a.path, b.path));
 }
 
+/** The run's analyses travel as bundle extras too (outside the version id, like the card). */
+export const FAIRNESS_FILE = 'fairness.json';
+export const IMPORTANCE_FILE = 'importance.json';
+
+/** An analysis as an extra: indented JSON, undefined numbers (NaN) as null. */
+function analysisBytes(report: object): Uint8Array {
+  return utf8(`${JSON.stringify(finiteOnly(report), null, 2)}\n`);
+}
+
+/**
+ * A fairness report fits a version when it used the version's decision threshold: a version
+ * saved later at another threshold shares the run (and its analyses) but decides differently.
+ */
+function fairnessFits(report: FairnessReport, evaluation: EvaluationSummary): boolean {
+  if (evaluation.task !== 'binary' || typeof evaluation.threshold !== 'number') return true;
+  return Math.abs(report.threshold - evaluation.threshold) <= 1e-9;
+}
+
 /**
  * Everything a version's bundle holds, read from storage: its stored files
  * and manifest text (checked against each other again by buildBundle), a
  * README.md model card written from those files and the registry's name and
  * number, and the extras it came with (reference statistics), or the
- * `referenceStats` given. The zip itself is built in the bundle worker.
+ * `referenceStats` given. The run's latest analyses are a section of the card
+ * and extras (fairness.json, importance.json); a fairness check made at another
+ * threshold than the version's is left out. The zip itself is built in the bundle worker.
  */
 export async function bundleExportInput(versionId: string, options: BundleExportOptions = {}): Promise<BundleExport> {
   const d = db();
@@ -114,6 +137,10 @@ export async function bundleExportInput(versionId: string, options: BundleExport
   if (!version) throw new Error(`Model version ${short(versionId)} is not stored in this browser.`);
   const files = await Promise.all(fileRecords.map(async (r) => ({ path: r.path, bytes: await fileBytes(r) })));
   const evaluation = summarizeEvaluation(decodeJson<Evaluation>(files, METRICS_JSON)).summary;
+  // The run's latest analyses (none for a version imported from a bundle: its run is elsewhere).
+  const analyses = await getAnalyses(version.runId);
+  const fairness = analyses.fairness && fairnessFits(analyses.fairness, evaluation) ? analyses.fairness : null;
+  const importance = analyses.importance;
   const card = modelCard({
     modelName: version.modelName,
     version: version.version,
@@ -124,9 +151,13 @@ export async function bundleExportInput(versionId: string, options: BundleExport
     preprocessing: version.preprocessing,
     evaluation,
     manifest: version.manifest,
+    fairness: fairness ? fairnessMarkdown(fairness) : null,
+    importance,
   });
   const extras: ModelFileInput[] = [{ path: README_FILE, bytes: utf8(card) }];
   if (options.referenceStats) extras.push({ path: REFERENCE_STATS_FILE, bytes: options.referenceStats.slice() });
+  if (fairness) extras.push({ path: FAIRNESS_FILE, bytes: analysisBytes(fairness) });
+  if (importance) extras.push({ path: IMPORTANCE_FILE, bytes: analysisBytes(importance) });
   for (const r of extraRecords) {
     // The card is written afresh (the name or number may have changed); anything else travels on.
     if (!extras.some((e) => e.path === r.path)) extras.push({ path: r.path, bytes: await fileBytes(r) });

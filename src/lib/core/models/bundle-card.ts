@@ -28,6 +28,27 @@ export interface ModelCardInput {
   /** Test metrics; read from metrics.json, undefined metrics are null there (NaN in memory). */
   evaluation: EvaluationSummary;
   manifest: ModelManifest;
+  /**
+   * The "Fairness" section: core/fairness `fairnessMarkdown(report)` of the run's
+   * latest fairness analysis (that domain sits above models, so the caller writes
+   * it; it escapes its own user text and opens with "## Fairness"). Absent or
+   * null: no section.
+   */
+  fairness?: string | null;
+  /** The run's latest feature-importance analysis (a core/explain ImportanceReport fits). Absent or null: no section. */
+  importance?: CardImportance | null;
+}
+
+/** What the card reads of a feature-importance analysis: the fields of core/explain's ImportanceReport it shows. */
+export interface CardImportance {
+  config: { repeats: number; seed: number };
+  /** The metric whose drop is measured ("auc", "accuracy", "rmse"). */
+  metric: string;
+  baseline: number;
+  testRows: number;
+  /** Most important first. */
+  features: readonly { feature: string; mean: number; std: number }[];
+  partialDependence: readonly { feature: string; kind: string; grid: readonly (number | string)[]; mean: readonly number[]; output: string }[];
 }
 
 /** Categories listed per column before "and N more". */
@@ -213,6 +234,46 @@ function preprocessing(spec: PreprocessSpec): string[] {
   ];
 }
 
+/** Features listed in the card's importance table before "and N more". */
+const MAX_FEATURES = 30;
+
+function importanceSection(r: CardImportance): string[] {
+  const shown = r.features.slice(0, MAX_FEATURES);
+  const rows = shown.map((f) => `| ${escapeMarkdown(f.feature)} | ${num(f.mean)} | ${num(f.std)} |`);
+  const more = r.features.length > shown.length ? ['', `And ${r.features.length - shown.length} more features (importance.json).`] : [];
+  const pd = r.partialDependence.map((p) => {
+    const first = p.grid.length > 0 ? `${p.kind === 'numeric' ? num(p.grid[0]) : escapeMarkdown(String(p.grid[0]))}: ${num(p.mean[0])}` : '';
+    const lastAt = p.grid.length - 1;
+    const last = lastAt > 0 ? `; ${p.kind === 'numeric' ? num(p.grid[lastAt]) : escapeMarkdown(String(p.grid[lastAt]))}: ${num(p.mean[lastAt])}` : '';
+    const finite = p.mean.filter((v) => Number.isFinite(v));
+    const range = finite.length > 0 ? `; from ${num(Math.min(...finite))} to ${num(Math.max(...finite))}` : '';
+    return `- ${escapeMarkdown(p.feature)} (${p.kind}), ${escapeMarkdown(p.output)}: ${first}${last}${range} over ${p.grid.length} grid points`;
+  });
+  const metric = escapeMarkdown(r.metric);
+  return [
+    '## Which features matter',
+    '',
+    `Permutation importance on the ${num(r.testRows)} test rows: each feature's values were shuffled ${num(r.config.repeats)} times (seed ${num(r.config.seed)}) and the drop of ${metric} from ${num(r.baseline)} measured (a loss's rise counts as a drop). A drop near 0 means the model barely uses the feature.`,
+    '',
+    `| feature | mean drop of ${metric} | spread (std) |`,
+    '| --- | --- | --- |',
+    ...rows,
+    ...more,
+    ...(pd.length > 0 ? ['', 'Partial dependence of the top features (the mean prediction with the feature set to each grid value; first and last grid points):', '', ...pd] : []),
+    '',
+  ];
+}
+
+/** The analyses' sections, when the version's run has them. */
+function analyses(input: ModelCardInput): string[] {
+  const out: string[] = [];
+  const fairness = input.fairness?.trim();
+  // fairnessMarkdown opens with its own "## Fairness"; text without a heading gets one.
+  if (fairness) out.push(...(/^## /.test(fairness) ? [] : ['## Fairness', '']), fairness, '');
+  if (input.importance) out.push(...importanceSection(input.importance));
+  return out;
+}
+
 /**
  * The README.md of a bundle (plain Markdown text; user data escaped).
  * Deterministic: the same input gives the same text, so the same version
@@ -251,6 +312,7 @@ export function modelCard(input: ModelCardInput): string {
     '',
     ...preprocessing(input.preprocessing),
     '',
+    ...analyses(input),
     '## Files',
     '',
     'target.json holds the class order or the target scaling; lineage.json the run config and environment; bundle.json the extras (this card, reference statistics for drift checks) with their SHA-256, outside the version id.',

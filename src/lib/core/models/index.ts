@@ -17,5 +17,6 @@ export * from './model-names';
 export * from './prediction-preview';
 export * from './predictions';
 export * from './registry-table';
+export * from './run-export';
 export * from './run-results';
 export * from './threshold-live';
