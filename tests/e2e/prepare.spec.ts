@@ -131,12 +131,12 @@ test('a recipe on the sample: previewed, applied as a new version with its deriv
   await expect(page.getByTestId('derivation-line')).toHaveText(/Prepared from heart-sample v1 \(\+ joined age-groups v1\) by recipe [0-9a-f]{12}/);
   await expect(page.getByRole('list', { name: 'Recipe steps of this version' }).getByRole('listitem')).toHaveCount(4);
 
-  // A train cell can pick the prepared version and train on it.
+  // A train cell added below the Prepare cell starts on the prepared version and trains on it.
   await nb.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
   const train = await nb.addCell('Train');
   const versionSelect = train.getByLabel('Dataset version', { exact: true });
   const prepared = await versionSelect.locator('option', { hasText: /^heart-sample-prepared v1 / }).getAttribute('value');
-  await versionSelect.selectOption(prepared!);
+  await expect(versionSelect).toHaveValue(prepared!);
   await nb.showAllSettings(train);
   await train.getByLabel('Target column').selectOption('HeartDisease');
   await train.getByLabel('Backend').selectOption('cpu');
