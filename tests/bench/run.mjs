@@ -4,7 +4,7 @@
  * Node process (each builds what it serves and starts its own preview server).
  *
  *   node tests/bench/run.mjs                 import, then training, compare, drift, converge and backup
- *   node tests/bench/run.mjs --only train    one of them (import | train | compare | drift | converge | backup)
+ *   node tests/bench/run.mjs --only train    one of them (import | train | compare | drift | converge | backup | analysis)
  *   node tests/bench/run.mjs --no-build      reuse the last builds
  *
  * compare seeds 1,000 synthetic runs and times the runs table and the
@@ -17,6 +17,9 @@
  * converge fits the default logistic regression to convergence (wasm and
  * webgpu) against the solved optimum and the former 10-epoch mini-batch
  * default, and trains a default MLP to early stopping (tests/bench/converge.mjs).
+ *
+ * analysis applies a five-step Prepare recipe to the full file and explains the
+ * features of a logistic regression trained on it (tests/bench/analysis.mjs).
  *
  * backup backs up a workspace (the full dataset, 100 runs, 10 model
  * versions) to a file and as a download, and restores it in a fresh profile,
@@ -31,7 +34,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHES = ['import', 'train', 'compare', 'drift', 'converge', 'backup'];
+const BENCHES = ['import', 'train', 'compare', 'drift', 'converge', 'backup', 'analysis'];
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
