@@ -30,4 +30,26 @@ describe('loadMatrixPredictor', () => {
     await expect(wide.predict(Float32Array.from([1, 2, 3]), 2)).rejects.toThrow(/fewer than 2 rows/);
     wide.dispose();
   });
+
+  it('gives what LayersModel.predict gives for an MLP with dropout and a softmax head, and for a sigmoid linear model', async () => {
+    const mlp = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [5], units: 8, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.dropout({ rate: 0.3 }),
+        tf.layers.dense({ units: 6, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: 'ones' }),
+        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+      ],
+    });
+    const logistic = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 1, activation: 'sigmoid', weights: [tf.tensor2d([[0.5], [-1], [2], [0], [0.25]]), tf.tensor1d([-0.3])] })] });
+    const rows = 40;
+    const x = Float32Array.from({ length: rows * 5 }, (_, i) => Math.sin(i * 1.7) * 2);
+    for (const model of [mlp, logistic]) {
+      const expected = await (model.predict(tf.tensor2d(x, [rows, 5])) as tf.Tensor).data();
+      const net = await loadMatrixPredictor(await saveToFiles(model));
+      const got = await net.predict(x, rows);
+      expect(got).toHaveLength(expected.length);
+      for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 6);
+      net.dispose();
+    }
+  });
 });
