@@ -12,7 +12,6 @@ import {
   type ImportOptions,
   type ImportProgress,
   type ImportResult,
-  type ColumnType,
 } from '../src/lib/core/common';
 import { hashInWorker } from '../src/lib/hash-client';
 import { decodeColumns, type DatasetSource } from '../src/lib/core/training';
@@ -40,39 +39,36 @@ export interface RecipeRequest {
 }
 
 export type PreviewOutcome = { ok: true; preview: RecipePreview } | PrepareFailure;
-export type ApplyOutcome = { ok: true; blob: Blob; rows: number; recipeHash: string; types: Record<string, ColumnType> } | PrepareFailure;
+export type ApplyOutcome = { ok: true; result: ImportResult; rows: number; recipeHash: string } | (PrepareFailure & { cancelled?: boolean });
 
 // danfojs (with mathjs and xlsx) loads only when a recipe runs, so a CSV import never pays for it.
 const prepareRun = () => import('../src/lib/prepare-run');
 
+/** Imports a file; errors come back as values so their codes survive the worker boundary. */
+async function importBlob(jobId: string, file: Blob, fileName: string, opts: ImportOptions, onProgress: (p: ImportProgress) => void): Promise<ImportOutcome> {
+  const controller = new AbortController();
+  jobs.set(jobId, controller);
+  try {
+    const result = await importCsv(
+      { name: fileName, size: file.size, stream: () => blobChunks(file) },
+      opts,
+      // The hash worker reads the same File on the other core while this one parses.
+      { onProgress, signal: controller.signal, hash: hashInWorker(file, controller.signal) },
+    );
+    return { ok: true, result };
+  } catch (err) {
+    if (err instanceof ImportError) return { ok: false, code: err.code, message: err.message };
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, code: 'unreadable', message: `The file could not be read: ${message}` };
+  } finally {
+    controller.abort(); // ends the hash worker if the import stopped early; a no-op once hashed
+    jobs.delete(jobId);
+  }
+}
+
 const api = {
   /** Imports a file; errors come back as values so their codes survive the worker boundary. */
-  async importFile(
-    jobId: string,
-    file: Blob,
-    fileName: string,
-    opts: ImportOptions,
-    onProgress: (p: ImportProgress) => void,
-  ): Promise<ImportOutcome> {
-    const controller = new AbortController();
-    jobs.set(jobId, controller);
-    try {
-      const result = await importCsv(
-        { name: fileName, size: file.size, stream: () => blobChunks(file) },
-        opts,
-        // The hash worker reads the same File on the other core while this one parses.
-        { onProgress, signal: controller.signal, hash: hashInWorker(file, controller.signal) },
-      );
-      return { ok: true, result };
-    } catch (err) {
-      if (err instanceof ImportError) return { ok: false, code: err.code, message: err.message };
-      const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, code: 'unreadable', message: `The file could not be read: ${message}` };
-    } finally {
-      controller.abort(); // ends the hash worker if the import stopped early; a no-op once hashed
-      jobs.delete(jobId);
-    }
-  },
+  importFile: importBlob,
 
   /** Stops an import between two chunks; it then resolves with code 'cancelled'. */
   cancel(jobId: string): void {
@@ -99,20 +95,33 @@ const api = {
     });
   },
 
-  /** A Prepare recipe on the whole input, as a deterministic CSV Blob to import; errors come back as values. */
-  async applyRecipe(request: RecipeRequest, jobId: string, onProgress: (done: number, total: number, label: string) => void): Promise<ApplyOutcome> {
+  /**
+   * A Prepare recipe on the whole input, written as a deterministic CSV and imported here, in
+   * this worker (the CSV never travels to the page and back): the import's result is what the
+   * page stores. Progress: the recipe's steps, then the import's bytes, on one bar. Errors come
+   * back as values.
+   */
+  async applyRecipe(request: RecipeRequest & { fileName: string }, jobId: string, onProgress: (done: number, total: number, label: string) => void): Promise<ApplyOutcome> {
     const run = await prepareRun();
-    return applies.run({ key: jobId, requestId: jobId }, async (token) => {
+    const made = await applies.run({ key: jobId, requestId: jobId }, async (token) => {
       try {
-        return { ok: true, ...(await run.recipeCsv(request.input, request.recipe, request.joined, { token, onProgress })) };
+        return { ok: true as const, ...(await run.recipeCsv(request.input, request.recipe, request.joined, { token, onProgress: (done, total, label) => onProgress(done, total * 2, label) })) };
       } catch (err) {
         return run.asFailure(err);
       }
     });
+    if (!made.ok) return made;
+    const imported = await importBlob(jobId, made.blob, request.fileName, { types: made.types }, (p) => {
+      const part = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
+      onProgress(1 + Math.round(part * 1000), 2000, `Storing ${p.rows.toLocaleString('en-US')} rows`);
+    });
+    if (!imported.ok) return { ok: false, step: null, column: null, message: imported.code === 'cancelled' ? 'Cancelled.' : imported.message, cancelled: imported.code === 'cancelled' };
+    return { ok: true, result: imported.result, rows: made.rows, recipeHash: made.recipeHash };
   },
 
-  /** Stops a recipe's apply at its next step (it then rejects with Superseded). */
+  /** Stops a recipe's apply at its next step (it then rejects with Superseded), or its import between two chunks. */
   cancelRecipe(jobId: string): void {
+    jobs.get(jobId)?.abort();
     const id = { key: jobId, requestId: `${jobId}:cancelled` };
     applies.begin(id);
     applies.end(id);

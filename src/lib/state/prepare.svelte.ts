@@ -9,7 +9,7 @@
 import { dataWorker, proxy } from '../workers';
 import { getDatasetSource, getDataset, getVersion, saveImport, type CellLink } from '../storage/datasets';
 import { freeBytes } from '../storage/quota';
-import { isQuotaError, isSuperseded, newId, quotaMessage, storageFullMessage, type ImportProgress } from '../core/common';
+import { isQuotaError, isSuperseded, newId, quotaMessage, storageFullMessage } from '../core/common';
 import type { GroupSummarySpec, Recipe } from '../core/prepare';
 import type { DatasetSource } from '../core/training';
 import { trackWork } from './busy.svelte';
@@ -69,7 +69,6 @@ export class PrepareJob {
   #timer: ReturnType<typeof setTimeout> | null = null;
   /** The apply running now (its job id), for cancel and for dropping a stale answer. */
   #applyId: string | null = null;
-  #importId: string | null = null;
 
   constructor() {
     trackWork(() => (this.applying ? 'a Prepare recipe being applied' : null));
@@ -141,41 +140,19 @@ export class PrepareJob {
       const name = outputName.trim() || `${(await getDataset(version.datasetId))?.name ?? 'dataset'}-prepared`;
       const joined = await joinedSources(steps);
       const ran = await dataWorker().applyRecipe(
-        { input, recipe: steps, joined },
+        { input, recipe: steps, joined, fileName: `${name}.csv` },
         jobId,
         proxy((done: number, total: number, label: string) => {
-          // The recipe is the first half of the bar; the import of its result the second.
-          if (current()) this.progress = { done, total: total * 2, label };
+          if (current()) this.progress = { done, total, label };
         }),
       );
       if (!current()) return;
       if (!ran.ok) {
         if (ran.step !== null) this.problem = { step: ran.step, column: ran.column, message: ran.message };
-        this.error = `${ran.message} Nothing was stored.`;
+        this.error = ran.cancelled ? 'Cancelled. Nothing was stored.' : `${ran.message} Nothing was stored.`;
         return;
       }
-      const file = new File([ran.blob], `${name}.csv`, { type: 'text/csv' });
-      this.#importId = jobId;
-      const imported = await dataWorker().importFile(
-        jobId,
-        file,
-        file.name,
-        { types: ran.types },
-        proxy((p: ImportProgress) => {
-          if (!current()) return;
-          const total = this.progress?.total ?? 2;
-          const half = total / 2;
-          const part = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
-          this.progress = { done: half + Math.round(part * half), total, label: `Storing ${p.rows.toLocaleString('en-US')} rows` };
-        }),
-      );
-      this.#importId = null;
-      if (!current()) return;
-      if (!imported.ok) {
-        this.error = imported.code === 'cancelled' ? 'Cancelled. Nothing was stored.' : `${imported.message} Nothing was stored.`;
-        return;
-      }
-      const result = imported.result;
+      const result = ran.result;
       const free = await freeBytes();
       if (free !== null && free < result.storedBytes) {
         this.error = quotaMessage(result.storedBytes, free);
@@ -197,7 +174,6 @@ export class PrepareJob {
         this.applying = false;
         this.progress = null;
         this.#applyId = null;
-        this.#importId = null;
       }
     }
   }
@@ -212,7 +188,6 @@ export class PrepareJob {
     }
     const jobId = this.#applyId;
     if (!jobId) return;
-    if (this.#importId) void dataWorker().cancel(this.#importId);
-    else void dataWorker().cancelRecipe(jobId);
+    void dataWorker().cancelRecipe(jobId);
   }
 }
