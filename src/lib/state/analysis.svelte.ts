@@ -16,6 +16,7 @@ import { getModelFileBytes, versionsForRun } from '../storage/models';
 import { getDatasetSource } from '../storage/datasets';
 import { getAnalyses, saveAnalysis, type AnalysisReport, type RunAnalyses } from '../storage/analyses';
 import { predictWorker, proxy } from '../workers';
+import { beginWork } from './busy.svelte';
 
 export type AnalysisKind = 'fairness' | 'importance';
 
@@ -124,6 +125,9 @@ export class AnalysisJob {
     const current = () => request === this.#request;
     this.#runId = runId;
     this.#running = true;
+    // A reload would cut it short: the update banner waits for it.
+    this.#endWork?.();
+    this.#endWork = beginWork(NAMES[this.#kind].replace(/^The /, 'the '));
     this.#error = null;
     this.#progress = { done: 0, total: 1, label: 'Reading the model and the data' };
     try {
@@ -167,7 +171,11 @@ export class AnalysisJob {
     return { key: this.#key, requestId: `${this.#key}:${request}${suffix ? `:${suffix}` : ''}` };
   }
 
+  #endWork: (() => void) | null = null;
+
   #finish(): void {
+    this.#endWork?.();
+    this.#endWork = null;
     this.#running = false;
     this.#progress = null;
   }

@@ -25,7 +25,7 @@ import sampleUrl from '../../../datasets/heart-sample.csv?url';
 
 export type View =
   | { kind: 'notebook'; id: string }
-  | { kind: 'dataset'; id: string }
+  | { kind: 'dataset'; id: string; version?: string }
   | { kind: 'runs' }
   | { kind: 'run'; id: string }
   | { kind: 'models' }
@@ -226,10 +226,10 @@ export class AppState {
     this.view = { kind: 'dataset', id };
   }
 
-  /** Opens the dataset page that holds a version (for lineage links). */
+  /** Opens the dataset page that holds a version, showing that version (for lineage links). */
   openVersion(hash: string): void {
     const found = this.findVersion(hash);
-    if (found) this.openDataset(found.dataset.dataset.id);
+    if (found) this.view = { kind: 'dataset', id: found.dataset.dataset.id, version: hash };
   }
 
   openRuns(): void {

@@ -5,6 +5,7 @@ import type { AnalysisProgress, FairnessRequest, ImportanceRequest } from '../..
 import type { ImportanceReport } from '../../../src/lib/core/explain';
 import type { FairnessReport } from '../../../src/lib/core/fairness';
 import type { AnalysisReport } from '../../../src/lib/storage/analyses';
+import { runningWork } from '../../../src/lib/state/busy.svelte';
 
 // The real worker is never started here: the job gets a stand-in host.
 vi.mock('../../../src/lib/workers', () => ({ predictWorker: () => null, proxy: <T>(f: T) => f }));
@@ -134,5 +135,23 @@ describe('AnalysisJob', () => {
     await newer;
     expect(saved).toEqual([['run1', importance(0.2)]]);
     expect(job.report).toEqual(importance(0.2));
+  });
+
+  it('counts as running work while it runs, so the update banner waits, and not after a cancel or an answer', async () => {
+    const { h, calls } = host();
+    const job = new AnalysisJob('importance', h);
+    void job.start('run-1', DEFAULT_IMPORTANCE);
+    await tick();
+    expect(runningWork()).toEqual(['the feature importance analysis']);
+    job.cancel();
+    expect(runningWork()).toEqual([]);
+    void job.start('run-1', DEFAULT_IMPORTANCE);
+    await tick();
+    expect(runningWork()).toEqual(['the feature importance analysis']);
+    calls.at(-1)!.answer.resolve(importance(0.8));
+    await tick();
+    await tick();
+    expect(job.running).toBe(false);
+    expect(runningWork()).toEqual([]);
   });
 });
