@@ -11,3 +11,5 @@ export * from './csv-export';
 export * from './importer';
 export * from './infer';
 export * from './reprofile';
+// numpy's linear quantile, shared with the fairness bins and the partial-dependence grid.
+export { quantileSorted } from './profile';

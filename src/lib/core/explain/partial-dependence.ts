@@ -6,7 +6,7 @@
  * scaling, one-hot blocks and missing indicators are exactly as in training.
  */
 import { deriveSeed, permutation, Rng, type ColumnData } from '../common';
-import { columnAsNumbers } from '../csv';
+import { columnAsNumbers, quantileSorted } from '../csv';
 import type { PreprocessSpec } from '../training';
 import type { PartialDependence } from './explain-types';
 import { encodeValue, type FeatureBlock } from './feature-blocks';
@@ -19,15 +19,6 @@ export const MAX_PD_CATEGORIES = 20;
 const GRID_LOW = 0.05;
 const GRID_HIGH = 0.95;
 
-/** Linear-interpolated quantile of ascending `sorted` (numpy's default). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 /**
  * The grid of a numeric feature from its raw values (NaN and infinities

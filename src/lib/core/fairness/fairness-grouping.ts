@@ -6,7 +6,7 @@
  * the same groups and edges.
  */
 import type { ColumnData } from '../common';
-import { columnAsNumbers, columnAsStrings } from '../csv';
+import { columnAsNumbers, columnAsStrings, quantileSorted } from '../csv';
 import type { AttributeGrouping } from './fairness-types';
 
 /** The label of the group of missing values. */
@@ -36,21 +36,6 @@ export interface GroupAttributeOptions {
   like?: GroupedAttribute;
 }
 
-/**
- * Quantile with numpy's default 'linear' method (virtual index (n - 1) * p),
- * over ascending data; NaN when empty.
- */
-export function quantileOfSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const index = (n - 1) * p;
-  const lo = Math.floor(index);
-  const hi = Math.min(lo + 1, n - 1);
-  const t = index - lo;
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
-}
 
 /** Edge labels with the fewest significant digits (at least 3) that keep distinct edges distinct. */
 function edgeTexts(edges: readonly number[]): string[] {
@@ -73,7 +58,7 @@ export function binLabels(edges: readonly number[]): string[] {
 export function quantileEdges(sorted: Float64Array, bins: number): number[] {
   const edges: number[] = [];
   for (let k = 0; k <= bins; k++) {
-    const e = quantileOfSorted(sorted, k / bins);
+    const e = quantileSorted(sorted, k / bins);
     if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
   }
   return edges;

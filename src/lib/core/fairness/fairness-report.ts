@@ -5,7 +5,8 @@
  * seeded bootstrap 95% interval).
  */
 import { deriveSeed, Rng, type ColumnData } from '../common';
-import { groupAttribute, quantileOfSorted, type GroupedAttribute } from './fairness-grouping';
+import { quantileSorted } from '../csv';
+import { groupAttribute, type GroupedAttribute } from './fairness-grouping';
 import { FN, FP, GAP_METRIC_ORDER, gapMetricInfo, gapsInto, ratesOf, TN, TP } from './fairness-metrics';
 import type { AttributeReport, FairnessConfig, FairnessReport, GroupGap, GroupRates, Interval, PreTrainingBias } from './fairness-types';
 
@@ -198,7 +199,7 @@ export function percentileInterval(values: Float64Array, scratch = new Float64Ar
   }
   if (n === 0) return { low: NaN, high: NaN };
   const sorted = scratch.subarray(0, n).sort();
-  return { low: quantileOfSorted(sorted, 0.025), high: quantileOfSorted(sorted, 0.975) };
+  return { low: quantileSorted(sorted, 0.025), high: quantileSorted(sorted, 0.975) };
 }
 
 function groupRates(grouped: GroupedAttribute, counts: Float64Array): GroupRates[] {

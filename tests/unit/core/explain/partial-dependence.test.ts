@@ -5,10 +5,10 @@ import {
   gridOf,
   numericGrid,
   partialDependence,
-  quantileSorted,
   sampleOf,
   type OutputColumn,
 } from '../../../../src/lib/core/explain';
+import { quantileSorted } from '../../../../src/lib/core/csv';
 import { fitPreprocessor, transform, type InputColumn, type NumericFit } from '../../../../src/lib/core/training';
 import { Rng } from '../../../../src/lib/core/common';
 

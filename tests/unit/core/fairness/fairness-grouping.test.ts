@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnData } from '../../../../src/lib/core/common';
-import { binLabels, groupAttribute, quantileOfSorted } from '../../../../src/lib/core/fairness';
+import { binLabels, groupAttribute } from '../../../../src/lib/core/fairness';
+import { quantileSorted } from '../../../../src/lib/core/csv';
 
 const num = (values: number[]): ColumnData => ({ kind: 'num', values: Float64Array.from(values) });
 const dict = (codes: number[], d: string[]): ColumnData => ({ kind: 'dict', codes: Uint32Array.from(codes), dict: d });
@@ -82,8 +83,8 @@ describe('bin labels and quantiles', () => {
   it('matches numpy linear quantiles', () => {
     // np.quantile([1, 2, 3, 4], [0.1, 0.5, 0.9]) = [1.3, 2.5, 3.7]
     const s = [1, 2, 3, 4];
-    expect(quantileOfSorted(s, 0.1)).toBeCloseTo(1.3, 12);
-    expect(quantileOfSorted(s, 0.5)).toBe(2.5);
-    expect(quantileOfSorted(s, 0.9)).toBeCloseTo(3.7, 12);
+    expect(quantileSorted(s, 0.1)).toBeCloseTo(1.3, 12);
+    expect(quantileSorted(s, 0.5)).toBe(2.5);
+    expect(quantileSorted(s, 0.9)).toBeCloseTo(3.7, 12);
   });
 });
