@@ -2,19 +2,11 @@
  * Accessibility checked by a tool: axe-core on the main screens, as a user reaches them
  * through the UI, with zero serious or critical violations.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from './fixtures';
+import { expect, test } from './fixtures';
+import { serious } from './pages/axe';
 import { NotebookPage, fixture } from './pages/notebook';
 
 test.describe.configure({ timeout: 240_000 });
-
-/** axe-core's serious and critical findings on the page as it is now, one line each. */
-async function serious(page: Page, screen: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help}; ${v.nodes.length} node(s): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 test('no serious or critical axe-core violations on the main screens', async ({ page }) => {
   const nb = new NotebookPage(page);

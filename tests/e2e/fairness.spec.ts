@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Locator } from './fixtures';
 import { NotebookPage, type FileSpec } from './pages/notebook';
 import { Rng } from '../../src/lib/core/common';
+import { serious } from './pages/axe';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -128,6 +129,9 @@ test('a biased table: fairness flags group B’s demographic-parity gap, and the
   expect(drops.get('x')!).toBeGreaterThan(drops.get('group')!);
   expect(drops.get('x')!).toBeGreaterThan(0.1);
   expect(Math.abs(drops.get('noise')!)).toBeLessThan(0.02);
+
+  // Both sections, with their tables and charts, pass axe-core.
+  expect(await serious(page, 'run page with fairness and importance')).toEqual([]);
 
   // The run's JSON carries both analyses.
   const download = page.waitForEvent('download');

@@ -72,7 +72,7 @@ test.describe('dataset import', () => {
     await expect(nb.cell(1).getByLabel('Type of weight')).toHaveValue('text');
 
     await nb.cell(1).getByRole('button', { name: 'Chart of species' }).click();
-    await expect(nb.cell(1).getByRole('img', { name: 'Bar chart of the most frequent values of species' })).toBeVisible();
+    await expect(nb.cell(1).getByRole('figure', { name: 'Bar chart of the most frequent values of species' })).toBeVisible();
     await expect(nb.cell(1).locator('.js-plotly-plot')).toBeVisible();
   });
 
@@ -138,7 +138,7 @@ test.describe('dataset import', () => {
     expect(ratio).toBeGreaterThan(8);
     expect(ratio).toBeLessThan(13);
     // Plotly (4.6 MB) loads on the first chart: allow for a busy machine.
-    await expect(cell.getByRole('img', { name: /^Class distribution of HeartDisease/ })).toBeVisible({ timeout: 45_000 });
+    await expect(cell.getByRole('figure', { name: /^Class distribution of HeartDisease/ })).toBeVisible({ timeout: 45_000 });
     // Stored columnar data is no larger than the CSV.
     const stored = await cell.getByTestId('stored-size').innerText();
     expect(Number(/\((\d+)% of the CSV\)/.exec(stored)?.[1])).toBeLessThanOrEqual(100);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotebookPage, type FileSpec } from './pages/notebook';
 import { sideways } from './pages/screen';
+import { serious } from './pages/axe';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -114,6 +115,9 @@ test('a recipe on the sample: previewed, applied as a new version with its deriv
   await expect(summary).toHaveText(`Preview of the first 200 rows: 200 → ${kept} rows`);
   await prep.getByRole('button', { name: 'Next columns' }).click();
   await expect(prep.getByRole('table', { name: 'Prepared rows' }).getByRole('columnheader', { name: 'AgeGroup' })).toBeVisible();
+
+  // The cell with its recipe, preview and group-by section passes axe-core.
+  expect(await serious(page, 'Prepare cell with a recipe')).toEqual([]);
 
   // Apply: stored under "<input>-prepared", every row of the sample with BMI > 25.
   await expect(prep.getByLabel('Save as dataset')).toHaveAttribute('placeholder', 'heart-sample-prepared');
