@@ -83,13 +83,22 @@ function attributeSection(a: AttributeReport): string[] {
   ];
 }
 
+/**
+ * How the report's predictions were decided, in words: "decision threshold 0.500" for a binary
+ * model, "the most probable class" for a multiclass one (its report has no threshold: NaN, or
+ * null once it went through JSON).
+ */
+export function decisionWords(threshold: number | null): string {
+  return typeof threshold === 'number' && Number.isFinite(threshold) ? `decision threshold ${threshold.toFixed(3)}` : 'the most probable class';
+}
+
 /** The report as a Markdown section ("## Fairness", then "### <attribute>" per attribute). */
 export function fairnessMarkdown(report: FairnessReport): string {
   const { config } = report;
   const lines = [
     '## Fairness',
     '',
-    `Favourable label: ${escapeMarkdown(config.favourable)}; predictions at threshold ${num(report.threshold)}. ` +
+    `Favourable label: ${escapeMarkdown(config.favourable)}; predictions by ${decisionWords(report.threshold)}. ` +
       `Before training: ${formatCount(report.datasetRows)} dataset rows with a label; after training: ${formatCount(report.testRows)} test rows.`,
     '',
     "Each group (Clarify's facet d) is compared with the rest of the rows (facet a): differences are rest − group, " +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GAP_METRIC_ORDER, GAP_METRICS, fairnessChartData, fairnessMarkdown, fairnessReport, flagWord } from '../../../../src/lib/core/fairness';
+import { GAP_METRIC_ORDER, GAP_METRICS, decisionWords, fairnessChartData, fairnessMarkdown, fairnessReport, flagWord } from '../../../../src/lib/core/fairness';
 import { inputOf, type Cells } from './helpers';
 
 // Test split (favourable = positive): "A|1" 40 rows (TP 15, FN 5, FP 5, TN 15),
@@ -94,5 +94,14 @@ describe('fairnessChartData', () => {
     expect(eo.y[3]).toBeNull(); // D has no favourable labels: recall undefined
     expect(eo.errorPlus[3]).toBeNull();
     expect(() => fairnessChartData(r, 'Nope', 'average-odds')).toThrow(/no attribute/);
+  });
+});
+
+describe('decisionWords', () => {
+  it('names the threshold of a binary model and the most probable class otherwise, also after JSON', () => {
+    expect(decisionWords(0.5)).toBe('decision threshold 0.500');
+    expect(decisionWords(0.3125)).toBe('decision threshold 0.313');
+    expect(decisionWords(NaN)).toBe('the most probable class');
+    expect(decisionWords(JSON.parse(JSON.stringify({ t: NaN })).t as null)).toBe('the most probable class');
   });
 });
