@@ -144,6 +144,13 @@ test('a biased table: fairness flags group B’s demographic-parity gap, and the
   };
   expect(doc.fairness.attributes.map((a) => a.grouping.column)).toEqual(['group']);
   expect(doc.importance.features[0]!.feature).toBe('x');
+
+  // The compare view shows both analyses of the selected run: a flagged gap on `group` (A's and B's mirror each other) and x on top.
+  await nb.sidebar.getByRole('button', { name: 'Runs (1)' }).click();
+  await page.getByRole('table', { name: 'All runs' }).getByRole('checkbox', { name: /^Select run / }).check();
+  const analyses = page.getByRole('table', { name: 'Analyses of the selected runs' });
+  await expect(analyses.getByRole('row', { name: /^Fairness \(largest flagged gap\)/ })).toContainText(/group · [AB]: /);
+  await expect(analyses.getByRole('row', { name: /^Top features/ }).getByRole('cell').first()).toContainText(/^x\b/);
 });
 
 test('a regression run says fairness needs a classifier, with no controls', async ({ page }) => {
