@@ -20,7 +20,10 @@ const CORE_DOMAINS = [
   'fairness',
   'explain',
   'prepare',
+  'evaluate',
+  'mlflow',
   'notebook',
+  'pipeline',
   'backup',
 ];
 
