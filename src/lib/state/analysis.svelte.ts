@@ -35,6 +35,11 @@ export interface AnalysisHost {
   save(runId: string, report: AnalysisReport): Promise<void>;
 }
 
+/** The analyses stored with a run, read once (for exports and the compare view, which show and never run them). */
+export function storedAnalyses(runId: string): Promise<RunAnalyses> {
+  return getAnalyses(runId);
+}
+
 export const DEFAULT_IMPORTANCE: ImportanceConfig = { repeats: 5, seed: 42, topFeatures: 4, gridPoints: 20, sampleRows: 2000 };
 
 export function defaultFairnessConfig(attributes: string[], favourable: string): FairnessConfig {
