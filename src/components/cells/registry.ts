@@ -13,6 +13,7 @@ import CompareCell from './CompareCell.svelte';
 import PredictCell from './PredictCell.svelte';
 import DriftCell from './DriftCell.svelte';
 import PrepareCell from './PrepareCell.svelte';
+import EvaluateCell from './EvaluateCell.svelte';
 
 export interface CellProps<K extends CellKind> {
   cell: CellOf<K>;
@@ -27,4 +28,5 @@ export const CELL_COMPONENTS: { [K in CellKind]: Component<CellProps<K>> } = {
   predict: PredictCell,
   drift: DriftCell,
   prepare: PrepareCell,
+  evaluate: EvaluateCell,
 };

@@ -25,6 +25,8 @@ export interface DriftInputs {
   /** The model checks' tolerances (the cell's; defaults where left out). */
   tolerances: Tolerances;
   notebookId: string | null;
+  /** The drift cell's fingerprint when a cell (or Run all) started the check. */
+  cellFingerprint?: string | null;
 }
 
 async function source(version: VersionRecord) {
@@ -121,6 +123,7 @@ export class DriftJob {
         summary: reportSummary(out.result, modelDrift),
         referenceReused: out.referenceReused,
         ms: out.ms,
+        cellFingerprint: inputs.cellFingerprint ?? null,
       };
       await saveDriftReport(report);
       if (request !== this.#request) return null;

@@ -18,7 +18,9 @@ import {
   type CellConfigs,
   type CellKind,
   type CellOf,
+  type CellRunStamp,
   mergeCells,
+  stampCell,
 } from '../core/notebook';
 import { newId } from '../core/common';
 import { saveCells, watchNotebook } from '../storage/notebooks';
@@ -120,6 +122,12 @@ export class NotebookState {
     if (at >= 0 && sameConfig(this.cells[at], next[at])) return; // nothing changed
     this.#touch(id);
     this.#set(next, typing ? SAVE_DELAY_MS : 0);
+  }
+
+  /** Records a cell's last successful run (or clears it); saved at once. Not an edit: a merge never prefers it over typed changes. */
+  stamp(id: string, stamp: CellRunStamp | undefined): void {
+    if (!this.cells.some((c) => c.id === id)) return;
+    this.#set(stampCell(this.cells, id, stamp), 0);
   }
 
   /** Writes pending edits now (page hidden, notebook switched). */

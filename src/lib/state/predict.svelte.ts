@@ -41,7 +41,7 @@ export class PredictJob {
   }
 
   /** Predicts `version` on a dataset version; resolves with the stored prediction, or null on failure. */
-  async run(version: ModelVersionRecord, datasetHash: string): Promise<PredictionRecord | null> {
+  async run(version: ModelVersionRecord, datasetHash: string, options: { cellFingerprint?: string | null } = {}): Promise<PredictionRecord | null> {
     const request = ++this.#request;
     this.status = 'running';
     this.error = null;
@@ -59,7 +59,7 @@ export class PredictJob {
       });
       // Superseded while the answer travelled: not stored, not shown.
       if (request !== this.#request) return null;
-      const record: PredictionRecord = { id: newId(), modelVersionId: version.id, datasetHash, createdAt: Date.now(), ...out };
+      const record: PredictionRecord = { id: newId(), modelVersionId: version.id, datasetHash, createdAt: Date.now(), ...out, cellFingerprint: options.cellFingerprint ?? null };
       await savePrediction(record);
       if (request !== this.#request) return null;
       this.result = record;

@@ -67,6 +67,10 @@ export interface StartOptions {
   modelName: string;
   reproducesRunId?: string | null;
   sweepId?: string | null;
+  /** The train cell's fingerprint when a cell (or Run all) started it. */
+  cellFingerprint?: string | null;
+  /** The drift report that set this retraining up. */
+  retrainedFrom?: string | null;
   /** Continue training: the parent run and its saved model, whose weights the new run starts from. */
   continues?: TrainRequest['init'];
 }
@@ -142,6 +146,8 @@ export class TrainingJob {
       reproducesRunId: options.reproducesRunId ?? null,
       sweepId: options.sweepId ?? null,
       parentRunId,
+      cellFingerprint: options.cellFingerprint ?? null,
+      retrainedFrom: options.retrainedFrom ?? null,
       at: Date.now(),
     });
     // The lock is held from before the run is stored until it has ended in storage, so no tab

@@ -10,6 +10,7 @@ import type {
   ChunkRecord,
   DatasetRecord,
   DriftReportRecord,
+  EvaluationRecord,
   ModelExtraRecord,
   ModelFileRecord,
   ModelRecord,
@@ -40,6 +41,7 @@ export class LabbookDB extends Dexie {
   predictions!: EntityTable<PredictionRecord, 'id'>;
   driftReports!: EntityTable<DriftReportRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;
+  evaluations!: EntityTable<EvaluationRecord, 'id'>;
 
   constructor(name = 'labbook') {
     super(name);
@@ -70,6 +72,9 @@ export class LabbookDB extends Dexie {
     // App settings (backup folder, last backup): a new table only. Notebooks gain `rev` and
     // `editedAt`, unindexed fields that older records simply lack.
     this.version(7).stores({ settings: 'key' });
+    // Champion/challenger evaluations: a new table only. Runs, predictions and drift reports gain
+    // unindexed `cellFingerprint` (and runs `retrainedFrom`); alias events `by`, `why`, `evaluationId`.
+    this.version(8).stores({ evaluations: 'id, datasetHash, createdAt, *modelVersionIds' });
   }
 }
 

@@ -33,6 +33,8 @@ import type { Recipe } from '../core/prepare';
 import type { ImportanceReport } from '../core/explain';
 import type { ModelManifest, PredictionSummary } from '../core/models';
 import type { CsvValue } from '../core/csv';
+import type { ModelRef } from '../core/notebook';
+import type { Evaluation as ModelsEvaluation, Rehearsal } from '../core/evaluate';
 import type { DriftReportDocument } from '../core/drift';
 
 export interface NotebookRecord {
@@ -132,6 +134,10 @@ export interface RunRecord {
   reproducesRunId: string | null;
   /** The sweep this run belongs to (absent in runs stored before sweeps existed). */
   sweepId?: string | null;
+  /** The notebook cell fingerprint (core/pipeline) of the train cell that started it, when a cell did. */
+  cellFingerprint?: string | null;
+  /** The drift report whose "Retrain with this data" set this run up (the retraining loop's lineage). */
+  retrainedFrom?: string | null;
   createdAt: number;
   /** Last sign of life from the training tab; stale running runs become 'interrupted'. */
   heartbeatAt: number;
@@ -260,12 +266,14 @@ export interface PredictionRecord {
   csv: Blob;
   backend: string;
   ms: number;
+  /** The notebook cell fingerprint the prediction ran with (absent before fingerprints). */
+  cellFingerprint?: string | null;
 }
 
 /** A stored drift check (its shape is core's, so storage and the exports agree). */
 export type DriftReportRecord = DriftReportDocument;
 
-/** An alias was set, moved (from and to) or removed (to null). */
+/** An alias was set, moved (from and to) or removed (to null); a promotion says who, why and on which evaluation. */
 export interface AliasEventRecord {
   id?: number;
   modelName: string;
@@ -273,4 +281,46 @@ export interface AliasEventRecord {
   from: string | null;
   to: string | null;
   at: number;
+  /** Who moved it, as they typed their name (absent on events before promotions). */
+  by?: string | null;
+  /** Why, in their words (a promotion starts from the evaluation's verdict). */
+  why?: string | null;
+  /** The evaluation (EvaluationRecord.id) the promotion rests on. */
+  evaluationId?: string | null;
+}
+
+/** One model of an evaluation, as it was resolved when the evaluation ran. */
+export interface EvaluatedModel {
+  /** How the cell named it. */
+  ref: ModelRef;
+  versionId: string;
+  /** "heart-model v2 @champion". */
+  label: string;
+  /** The decision threshold used for its labels (binary; null otherwise). */
+  threshold: number | null;
+}
+
+/** Champion against challengers on one labelled dataset version (an Evaluate models cell's result). */
+export interface EvaluationRecord {
+  /** Random id (newId). */
+  id: string;
+  createdAt: number;
+  notebookId: string | null;
+  cellId: string | null;
+  /** The cell fingerprint the evaluation ran with. */
+  cellFingerprint: string | null;
+  datasetHash: string;
+  /** "heart-new v1 (4,000 rows)". */
+  datasetLabel: string;
+  /** The target column the labels came from. */
+  target: string;
+  /** Champion first. */
+  models: EvaluatedModel[];
+  /** The version ids of `models`, in order (indexed: a version's evaluations). */
+  modelVersionIds: string[];
+  /** Metrics with intervals, paired differences, disagreement and verdicts (core/evaluate). */
+  evaluation: ModelsEvaluation;
+  /** Shadow, canary and A/B on the same rows, against the first challenger. */
+  rehearsals: Rehearsal[];
+  ms: number;
 }

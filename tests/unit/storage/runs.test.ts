@@ -222,7 +222,7 @@ describe('schema upgrade', () => {
     const upgraded = new LabbookDB(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(7);
+      expect(upgraded.verno).toBe(8);
       expect((await upgraded.notebooks.get('nb1'))?.title).toBe('Heart');
       await upgraded.runs.add(splitStoredRun(run('r1')).summary);
       expect(await upgraded.runs.count()).toBe(1);

@@ -30,6 +30,8 @@ export interface DriftReportDocument {
   summary: string;
   referenceReused: boolean;
   ms: number;
+  /** The notebook cell fingerprint the check ran with (absent on reports made outside a cell, or before fingerprints). */
+  cellFingerprint?: string | null;
 }
 
 /** The summary of a check: the dataset's drift, then the model verdict's sentence. */

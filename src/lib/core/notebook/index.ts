@@ -5,3 +5,4 @@
 export * from './markdown';
 export * from './notebook';
 export * from './notebook-merge';
+export * from './cell-extra';

@@ -26,7 +26,7 @@ export interface MergeResult {
 function same(a: Cell | undefined, b: Cell | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return a.kind === b.kind && JSON.stringify(a.config) === JSON.stringify(b.config);
+  return a.kind === b.kind && JSON.stringify(a.config) === JSON.stringify(b.config) && JSON.stringify(a.lastRun) === JSON.stringify(b.lastRun);
 }
 
 function byId(cells: readonly Cell[]): Map<string, Cell> {

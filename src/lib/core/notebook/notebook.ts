@@ -9,6 +9,7 @@ import { normalizeTrainConfig, type TrainConfig } from '../training';
 import { defaultCompareSettings, normalizeCompareSettings, type CompareSettings } from '../compare';
 import { DRIFT_TESTS, type DriftTestName, normalizeTolerances, type Tolerances } from '../drift';
 import { normalizeGroupSummary, normalizeRecipe, type GroupSummarySpec, type Recipe } from '../prepare';
+import { defaultEvaluateConfig, normalizeEvaluateConfig, normalizeStamp, type CellRunStamp, type EvaluateCellConfig } from './cell-extra';
 
 export interface MarkdownConfig {
   text: string;
@@ -30,6 +31,8 @@ export interface TrainCellConfig {
   modelName: string;
   /** Runs started from this cell, oldest first. */
   runIds: string[];
+  /** The drift report whose "Retrain with this data" added this cell (its runs record it). */
+  retrainedFrom?: string | null;
 }
 
 /** A compare cell: its runs table's filter, sort and selection, the baseline and chart choices. */
@@ -80,12 +83,14 @@ export interface CellConfigs {
   predict: PredictCellConfig;
   drift: DriftCellConfig;
   prepare: PrepareCellConfig;
+  evaluate: EvaluateCellConfig;
 }
 
 export type CellKind = keyof CellConfigs;
 
 export type Cell = {
-  [K in CellKind]: { id: string; kind: K; config: CellConfigs[K] };
+  /** lastRun: the stamp of its last successful run (absent until it ran once since stamps existed). */
+  [K in CellKind]: { id: string; kind: K; config: CellConfigs[K]; lastRun?: CellRunStamp };
 }[CellKind];
 
 export type CellOf<K extends CellKind> = Extract<Cell, { kind: K }>;
@@ -144,6 +149,7 @@ export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
         config: o.config && typeof o.config === 'object' ? normalizeTrainConfig(o.config) : null,
         modelName: typeof o.modelName === 'string' ? o.modelName : '',
         runIds: Array.isArray(o.runIds) ? o.runIds.filter((x): x is string => typeof x === 'string') : [],
+        ...(typeof o.retrainedFrom === 'string' && o.retrainedFrom !== '' ? { retrainedFrom: o.retrainedFrom } : {}),
       };
     },
   },
@@ -213,6 +219,13 @@ export const CELL_KINDS: { [K in CellKind]: CellKindSpec<K> } = {
       };
     },
   },
+  evaluate: {
+    kind: 'evaluate',
+    label: 'Evaluate models',
+    description: 'Champion against challengers on new labelled data, with rollout rehearsal',
+    defaults: defaultEvaluateConfig,
+    normalize: normalizeEvaluateConfig,
+  },
 };
 
 export const CELL_KIND_LIST: CellKind[] = Object.keys(CELL_KINDS) as CellKind[];
@@ -235,7 +248,8 @@ export function normalizeCells(raw: unknown): Cell[] {
     const o = asObject(item);
     if (!isCellKind(o.kind) || typeof o.id !== 'string') continue;
     const spec = CELL_KINDS[o.kind] as CellKindSpec<CellKind>;
-    cells.push({ id: o.id, kind: o.kind, config: spec.normalize(o.config) } as Cell);
+    const lastRun = normalizeStamp(o.lastRun);
+    cells.push({ id: o.id, kind: o.kind, config: spec.normalize(o.config), ...(lastRun ? { lastRun } : {}) } as Cell);
   }
   return cells;
 }
@@ -262,6 +276,15 @@ export function moveCell(cells: readonly Cell[], id: string, delta: -1 | 1): Cel
 
 export function removeCell(cells: readonly Cell[], id: string): Cell[] {
   return cells.filter((c) => c.id !== id);
+}
+
+/** Sets (or with undefined, clears) a cell's last-run stamp. Returns a new array. */
+export function stampCell(cells: readonly Cell[], id: string, stamp: CellRunStamp | undefined): Cell[] {
+  return cells.map((c) => {
+    if (c.id !== id) return c;
+    const { lastRun: _old, ...rest } = c;
+    return (stamp ? { ...rest, lastRun: stamp } : rest) as Cell;
+  });
 }
 
 /** Replaces one cell's config, keeping its kind. */

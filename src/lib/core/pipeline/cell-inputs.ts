@@ -20,6 +20,10 @@
  *   compare   the selected and baseline runs → the train cells        nothing downstream
  *             owning them; with no run picked, every earlier train
  *             cell (the table lists all runs)
+ *   evaluate  datasetHash → producer; each model (a version, an alias   nothing downstream
+ *             resolved through `aliases`, or a train cell's newest
+ *             model through `cellModels`) → train cell owning the
+ *             version's run
  *
  * Volatile fields, left out of the cleaned config (they are results or only
  * change what the screen shows, never what a run computes):
@@ -33,10 +37,11 @@
  *             referenceKind does not read (modelVersionId for 'dataset',
  *             referenceHash for 'model')
  *   compare   sort, columns, curve, curveClass, metric, scatterParam (view only)
+ *   evaluate  evaluationId (its output)
  * Kept: everything else, e.g. a prepare cell's outputName and a train cell's
  * modelName (where the result is stored) and every TrainConfig field.
  */
-import type { Cell, CellKind, CellOf } from '../notebook';
+import { resolveModelRef, type Cell, type CellKind, type CellOf, type ModelRefContext } from '../notebook';
 
 /** The notebook a cell sits in, and what the model registry knows. */
 export interface PipelineContext {
@@ -44,6 +49,10 @@ export interface PipelineContext {
   cells: readonly Cell[];
   /** Model version id -> the id of the run that made it (ModelVersionRecord.runId). */
   modelVersionRuns?: ReadonlyMap<string, string>;
+  /** Registered model name -> its aliases (alias -> version id), to resolve "heart@champion". */
+  aliases?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Train cell id -> the newest model version its runs made, to resolve a { kind: 'cell' } reference. */
+  cellModels?: ReadonlyMap<string, string>;
 }
 
 /** What an input is: a dataset version, a model version, one run, or all runs of a train cell. */
@@ -93,6 +102,7 @@ class Linker {
   constructor(
     private readonly earlier: readonly Cell[],
     private readonly modelVersionRuns: ReadonlyMap<string, string>,
+    readonly refs: ModelRefContext,
   ) {}
 
   /** The nearest earlier cell matching `test`. */
@@ -163,6 +173,14 @@ function clean(cell: Cell, link: Linker): Record<string, unknown> {
     }
     case 'drift':
       return cleanDrift(cell, link);
+    case 'evaluate': {
+      const { datasetHash, models, resamples, seed, canaryShare, abShare } = cell.config;
+      link.dataset('datasetHash', datasetHash);
+      // The resolved version is the input (an alias that moves changes it); the references are config.
+      models.forEach((ref, i) => link.model(`models[${i}]`, resolveModelRef(ref, link.refs)));
+      if (models.length < 2) link.missing.push('models (a champion and a challenger)');
+      return { datasetHash, models, resamples, seed, canaryShare, abShare };
+    }
     case 'compare': {
       const { filter, selected, baselineId } = cell.config;
       selected.forEach((id, i) => link.run(`selected[${i}]`, id));
@@ -193,7 +211,7 @@ function cleanDrift(cell: CellOf<'drift'>, link: Linker): Record<string, unknown
 
 /** The cleaned config, the inputs (linked to earlier cells by the edge model above) and what is missing. */
 export function cellInputs(cell: Cell, context: PipelineContext): CellInputs {
-  const link = new Linker(cellsBefore(cell, context), context.modelVersionRuns ?? new Map());
+  const link = new Linker(cellsBefore(cell, context), context.modelVersionRuns ?? new Map(), context);
   const config = clean(cell, link);
   return { cellId: cell.id, kind: cell.kind, config, inputs: link.inputs, missing: link.missing };
 }

@@ -21,6 +21,10 @@ export interface NewRunInput {
   reproducesRunId?: string | null;
   sweepId?: string | null;
   parentRunId?: string | null;
+  /** The notebook cell fingerprint of the train cell that started it. */
+  cellFingerprint?: string | null;
+  /** The drift report whose "Retrain with this data" set it up. */
+  retrainedFrom?: string | null;
   /** Its readable name; storage gives one (see nextRunName) when null. */
   name?: string | null;
   /** When it starts (createdAt and the first heartbeat). */
@@ -44,6 +48,8 @@ export function newRunRecord(input: NewRunInput) {
     reproducesRunId: input.reproducesRunId ?? null,
     sweepId: input.sweepId ?? null,
     parentRunId: input.parentRunId ?? null,
+    cellFingerprint: input.cellFingerprint ?? null,
+    retrainedFrom: input.retrainedFrom ?? null,
     createdAt: input.at,
     heartbeatAt: input.at,
     endedAt: null as number | null,
