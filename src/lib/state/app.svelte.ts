@@ -21,6 +21,9 @@ import { BackupState } from './backup.svelte';
 import { ColumnTypeChanges } from './column-types.svelte';
 import { defaultCompareSettings, type CompareSettings } from '../core/compare';
 import { warmRows } from './compare.svelte';
+import { PipelineState } from './pipeline.svelte';
+import { cellRunners, type CellRunners } from './cell-runners';
+import { pipelineContext, outputsStored } from './pipeline-host';
 import sampleUrl from '../../../datasets/heart-sample.csv?url';
 
 export type View =
@@ -67,6 +70,13 @@ export class AppState {
   readonly backup = new BackupState(this);
   /** Column type changes on dataset versions (re-profiled in the data worker). */
   readonly columnTypes = new ColumnTypeChanges(() => this.refreshDatasets());
+  #runners: CellRunners | null = null;
+  /** The open notebook as a pipeline: fingerprints, Run all, each cell's run. */
+  readonly pipeline = new PipelineState({
+    context: (cells) => pipelineContext(this.records, cells),
+    outputsExist: (outputs) => outputsStored(this, outputs),
+    runner: (kind) => (this.#runners ??= cellRunners(this))[kind] ?? null,
+  });
 
   async init(): Promise<void> {
     holdTabLock();

@@ -1,7 +1,7 @@
 /**
  * The jobs of the notebook's cells, one per cell and kept while the tab is open:
  * training (of train cells, Reproduce and Continue training), sweeps,
- * predictions and drift checks.
+ * predictions, drift checks and prepare cells' recipes.
  */
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
@@ -10,6 +10,7 @@ import { TrainingJob } from './training.svelte';
 import { SweepJob } from './sweep.svelte';
 import { PredictJob } from './predict.svelte';
 import { DriftJob } from './drift.svelte';
+import { PrepareJob } from './prepare.svelte';
 
 /** A model name for a run whose cell gave none: "<target> model". */
 export function defaultModelName(run: Pick<RunRecord, 'config'>): string {
@@ -43,6 +44,8 @@ export class JobsState {
   #predictions = new Map<string, PredictJob>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #drifts = new Map<string, DriftJob>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #prepares = new Map<string, PrepareJob>();
   readonly #host: JobsHost;
 
   constructor(host: JobsHost) {
@@ -67,6 +70,11 @@ export class JobsState {
   /** The drift job of a drift cell. */
   driftJob(cellId: string): DriftJob {
     return cached(this.#drifts, cellId, () => new DriftJob());
+  }
+
+  /** The preview and Apply job of a prepare cell. */
+  prepareJob(cellId: string): PrepareJob {
+    return cached(this.#prepares, cellId, () => new PrepareJob());
   }
 
   /** Re-runs a run with its identical config; the new run records which run it reproduces. */

@@ -14,6 +14,7 @@ import type { TrainingJob } from './training.svelte';
 import type { SweepJob } from './sweep.svelte';
 import type { PredictJob } from './predict.svelte';
 import type { DriftJob } from './drift.svelte';
+import type { PrepareJob } from './prepare.svelte';
 import { RunsState } from './runs.svelte';
 import { RegistryState, type BundleImportOutcome, type ExportedBundle } from './registry.svelte';
 import { JobsState } from './jobs.svelte';
@@ -157,6 +158,9 @@ export class RecordsState {
   }
   predictJob(cellId: string): PredictJob {
     return this.jobs.predictJob(cellId);
+  }
+  prepareJob(cellId: string): PrepareJob {
+    return this.jobs.prepareJob(cellId);
   }
   driftJob(cellId: string): DriftJob {
     return this.jobs.driftJob(cellId);
