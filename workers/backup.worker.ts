@@ -10,10 +10,12 @@ import { restoreArchive, type RestoreProgress } from '../src/lib/storage/backup-
 import { usageByKind, type UsageByKind } from '../src/lib/storage/usage';
 import { databaseExists } from '../src/lib/storage/db';
 import { ArchiveError, backupFileName, type ArchiveFormat, type RestoreReport } from '../src/lib/core/backup';
+import { exportMlflow as writeMlflowExport, type MlflowExportProgress, type MlflowExportResult } from '../src/lib/mlflow-export';
 
 export type BackupOutcome =
   | { ok: true; fileName: string; blob: Blob | null; entries: number; bytes: number; counts: Record<string, number> }
   | { ok: false; message: string };
+export type MlflowOutcome = ({ ok: true } & MlflowExportResult) | { ok: false; message: string };
 export type RestoreOutcome = { ok: true; report: RestoreReport } | { ok: false; file: string | null; message: string };
 
 /** Gathers small zip chunks into ~1 MB writes; a chunk that large already is written as it is. */
@@ -157,6 +159,17 @@ const api = {
     } catch (err) {
       if (run.signal.aborted) return null;
       throw err;
+    }
+  },
+
+  /** "Export to MLflow": the runs (every stored run when null) as an MLflow file store, zipped with its rewrite script. */
+  async exportMlflow(runIds: string[] | null, onProgress?: (p: MlflowExportProgress) => void): Promise<MlflowOutcome> {
+    if (!(await databaseExists())) return { ok: false, message: "Labbook's database is gone from this browser: there are no runs to export." };
+    try {
+      const result = await writeMlflowExport(runIds, { onProgress });
+      return Comlink.transfer({ ok: true as const, ...result }, result.zip.buffer instanceof ArrayBuffer ? [result.zip.buffer] : []);
+    } catch (err) {
+      return { ok: false, message: `The MLflow export failed: ${message(err)}` };
     }
   },
 

@@ -75,6 +75,17 @@ export interface MlflowExportInput {
   registeredModels: MlflowRegisteredModelInput[];
 }
 
+/**
+ * Several experiments in one store (one per Labbook notebook): each run names
+ * its experiment by id. Ids and names must be unique, and differ from the
+ * default experiment's ('0', 'Default') when that is written.
+ */
+export interface MlflowStoreInput {
+  experiments: MlflowExperimentInput[];
+  runs: MlflowRunInput[];
+  registeredModels: MlflowRegisteredModelInput[];
+}
+
 export interface MlflowExportOptions {
   /**
    * The file URI that stands for the mlruns folder in every artifact_location,

@@ -28,7 +28,7 @@ import {
   runIdProblem,
   sanitizeMlflowKey,
 } from './names';
-import type { MlflowExportInput, MlflowExportOptions, MlflowFile, MlflowRegisteredModelInput, MlflowRunInput, MlflowRunStatus } from './types';
+import type { MlflowExportInput, MlflowExportOptions, MlflowFile, MlflowRegisteredModelInput, MlflowRunInput, MlflowRunStatus, MlflowStoreInput } from './types';
 import { dumpYaml, type YamlMap } from './yaml';
 
 /** Stands for the mlruns folder until the rewrite script puts the real path in. */
@@ -172,7 +172,7 @@ function runFiles(run: MlflowRunInput, ctx: Ctx, out: MlflowFile[]): void {
   }
 }
 
-function modelFiles(model: MlflowRegisteredModelInput, input: MlflowExportInput, ctx: Ctx, out: MlflowFile[]): void {
+function modelFiles(model: MlflowRegisteredModelInput, input: MlflowStoreInput, ctx: Ctx, out: MlflowFile[]): void {
   const where = `registered model '${model.name}'`;
   const nameProblem = modelNameProblem(model.name);
   if (nameProblem !== null) {
@@ -207,7 +207,7 @@ function modelFiles(model: MlflowRegisteredModelInput, input: MlflowExportInput,
     const problem = artifactPathProblem(v.source);
     if (problem !== null) ctx.problems.push(`${where} version ${v.version}: source '${v.source}' — ${problem}`);
     checkInt(`${where} version ${v.version} created`, v.createdAt, ctx);
-    const source = `${ctx.root}/${run?.experimentId ?? input.experiment.id}/${v.runId}/artifacts/${v.source}`;
+    const source = `${ctx.root}/${run?.experimentId ?? input.experiments[0]?.id ?? '0'}/${v.runId}/artifacts/${v.source}`;
     const versionMeta: YamlMap = {
       aliases: Object.keys(aliases).filter((a) => aliases[a] === String(v.version)),
       creation_timestamp: v.createdAt,
@@ -234,24 +234,54 @@ function modelFiles(model: MlflowRegisteredModelInput, input: MlflowExportInput,
  * ids, keys, aliases, non-integer times); nothing is half written.
  */
 export function mlflowFiles(input: MlflowExportInput, options: MlflowExportOptions = {}): MlflowFile[] {
+  return mlflowStoreFiles({ experiments: [input.experiment], runs: input.runs, registeredModels: input.registeredModels }, options);
+}
+
+/**
+ * mlflowFiles for several experiments (one per notebook): each run goes into
+ * the experiment its experimentId names. Experiment 0 "Default" is written
+ * once (created at the earliest experiment's time) unless one of them is '0'
+ * or defaultExperiment is false. Throws MlflowExportError as mlflowFiles, and
+ * on two experiments with one id or one name (MLflow's stores keep names
+ * unique; a SQL store refuses the second).
+ */
+export function mlflowStoreFiles(input: MlflowStoreInput, options: MlflowExportOptions = {}): MlflowFile[] {
   const ctx: Ctx = { root: (options.rootUri ?? MLFLOW_PLACEHOLDER_ROOT).replace(/\/+$/, ''), user: options.user ?? 'labbook', sanitize: options.invalidKeys === 'sanitize', problems: [] };
   const out: MlflowFile[] = [];
-  const exp = input.experiment;
-  const idProblem = experimentIdProblem(exp.id);
-  if (idProblem !== null) ctx.problems.push(`experiment id '${exp.id}': ${idProblem}`);
-  const nameProblem = experimentNameProblem(exp.name);
-  if (nameProblem !== null) ctx.problems.push(`experiment name: ${nameProblem}`);
-  checkInt('experiment created', exp.createdAt, ctx);
-  if (options.defaultExperiment !== false && exp.id !== '0')
-    yamlFile('mlruns/0/meta.yaml', experimentMeta('0', 'Default', exp.createdAt, ctx.root), ctx, out);
-  yamlFile(`mlruns/${exp.id}/meta.yaml`, experimentMeta(exp.id, exp.name, exp.createdAt, ctx.root), ctx, out);
+  const experimentIds = new Set<string>();
+  const experimentNames = new Set<string>();
+  const writeDefault = options.defaultExperiment !== false && !input.experiments.some((e) => e.id === '0');
+  if (input.experiments.length === 0) ctx.problems.push('there is no experiment to export');
+  if (writeDefault && input.experiments.length > 0) {
+    const createdAt = Math.min(...input.experiments.map((e) => e.createdAt));
+    yamlFile('mlruns/0/meta.yaml', experimentMeta('0', 'Default', createdAt, ctx.root), ctx, out);
+    experimentNames.add('Default');
+  }
+  for (const exp of input.experiments) {
+    const idProblem = experimentIdProblem(exp.id);
+    if (idProblem !== null) ctx.problems.push(`experiment id '${exp.id}': ${idProblem}`);
+    else if (experimentIds.has(exp.id)) ctx.problems.push(`experiment id '${exp.id}' appears twice`);
+    const nameProblem = experimentNameProblem(exp.name);
+    if (nameProblem !== null) ctx.problems.push(`experiment name: ${nameProblem}`);
+    else if (experimentNames.has(exp.name)) ctx.problems.push(`experiment name '${exp.name}' appears twice`);
+    checkInt('experiment created', exp.createdAt, ctx);
+    if (idProblem === null && !experimentIds.has(exp.id)) yamlFile(`mlruns/${exp.id}/meta.yaml`, experimentMeta(exp.id, exp.name, exp.createdAt, ctx.root), ctx, out);
+    experimentIds.add(exp.id);
+    experimentNames.add(exp.name);
+  }
 
   const runIds = new Set<string>();
+  const only = input.experiments.length === 1 ? input.experiments[0] : undefined;
   for (const run of input.runs) {
     const problem = runIdProblem(run.id) ?? (RESERVED_RUN_FOLDERS.has(run.id) ? `'${run.id}' is a reserved experiment folder` : null);
     if (problem !== null) ctx.problems.push(`run id '${run.id}': ${problem}`);
     else if (runIds.has(run.id)) ctx.problems.push(`run id '${run.id}' appears twice`);
-    else if (run.experimentId !== exp.id) ctx.problems.push(`run ${run.id}: experiment '${run.experimentId}' is not the exported experiment '${exp.id}'`);
+    else if (!experimentIds.has(run.experimentId))
+      ctx.problems.push(
+        only !== undefined
+          ? `run ${run.id}: experiment '${run.experimentId}' is not the exported experiment '${only.id}'`
+          : `run ${run.id}: experiment '${run.experimentId}' is not one of the exported experiments`,
+      );
     else runFiles(run, ctx, out);
     runIds.add(run.id);
   }
