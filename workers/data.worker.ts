@@ -14,9 +14,9 @@ import {
   type ImportResult,
 } from '../src/lib/core/common';
 import { hashInWorker } from '../src/lib/hash-client';
-import { decodeColumns, type DatasetSource } from '../src/lib/core/training';
-import { combinedCsv } from '../src/lib/core/models';
+import type { DatasetSource } from '../src/lib/core/training';
 import { referenceStatsBytes } from '../src/lib/drift-run';
+import { retrainBlobs } from '../src/lib/retrain-split';
 import type { GroupSummarySpec, Recipe } from '../src/lib/core/prepare';
 import type { PrepareFailure, RecipePreview } from '../src/lib/prepare-run';
 
@@ -127,15 +127,8 @@ const api = {
     applies.end(id);
   },
 
-  /** Two stored versions as one CSV file (the first's columns, its rows then the second's), to import. */
-  async combine(first: DatasetSource, second: DatasetSource): Promise<Blob> {
-    const read = async (s: DatasetSource) => {
-      const names = s.schema.map((c) => c.name);
-      return { names, columns: (await decodeColumns(s, names)).map((c) => c.data), rows: s.rows };
-    };
-    const [a, b] = await Promise.all([read(first), read(second)]);
-    return new Blob([...combinedCsv(a, b)], { type: 'text/csv' });
-  },
+  /** "Retrain with this data": the reference plus ~70% of the new data's rows, and the other ~30% held out (seeded, stable), as two CSV files. */
+  retrainSplit: retrainBlobs,
 };
 
 Comlink.expose(api);

@@ -609,6 +609,8 @@ function runOf(t, config, { sweepId, kind, notebookId, cellId, createdAt }) {
     evaluation: null,
     modelVersionId: null,
     parentRunId: null,
+    cellFingerprint: null,
+    retrainedFrom: null,
     solver: null,
     diagnostics: [],
   };

@@ -14,7 +14,7 @@ import { getModelFileBytes } from '../storage/models';
 import { getModelExtras } from '../storage/bundles';
 import { getDriftReport, saveDriftReport } from '../storage/drift';
 import type { DriftReportRecord, ModelVersionRecord, VersionRecord } from '../storage/records';
-import { dataWorker, predictWorker } from '../workers';
+import { predictWorker } from '../workers';
 
 export interface DriftInputs {
   /** The reference; `version` is null when only a bundle's statistics of it are here. */
@@ -139,14 +139,4 @@ export class DriftJob {
       return null;
     }
   }
-}
-
-/**
- * "Retrain with this data": the reference and the new data as one CSV file
- * (built in the data worker), ready to import as a dataset version.
- */
-export async function combinedFile(reference: VersionRecord, current: VersionRecord, name: string): Promise<File> {
-  const [a, b] = await Promise.all([source(reference), source(current)]);
-  const blob = await dataWorker().combine(a, b);
-  return new File([blob], name, { type: 'text/csv' });
 }

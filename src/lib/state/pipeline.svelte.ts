@@ -238,7 +238,10 @@ export class PipelineState {
       if (this.#abort === abort) this.#abort = null;
     }
     const cancelled = abort.signal.aborted;
-    if (cancelled) this.steps = this.steps.map((s) => (s.state === 'pending' ? { ...s, state: 'cancelled', reason: 'not started: Run all was cancelled' } : s));
+    if (cancelled) {
+      const prints = this.fingerprints;
+      this.steps = this.steps.map((s) => (s.state === 'pending' ? { ...s, state: 'cancelled', reason: 'not started: Run all was cancelled', fingerprint: prints.get(s.cellId) ?? null } : s));
+    }
     const summary: RunAllSummary = { ...counts, cancelled, ms: Math.round(performance.now() - started) };
     this.summary = summary;
     void this.refresh(notebook);

@@ -103,6 +103,21 @@ export interface Derivation {
   parents: string[];
   recipe: Recipe;
   recipeHash: string;
+  /** A version made by an operation, not a recipe (its recipe is then empty): how it was made from `parents`. */
+  operation?: DerivationOperation | null;
+}
+
+/**
+ * "Retrain with this data": 'retrain-train' is every row of parents[0] then the rows of parents[1]
+ * not held out; 'retrain-holdout' the held-out rows of parents[0]. Row i of the new data is held
+ * out when rowUniform(deriveSeed(seed, 'retrain-holdout'), i) < share (core/evaluate's rule).
+ */
+export interface DerivationOperation {
+  kind: 'retrain-train' | 'retrain-holdout';
+  seed: number;
+  share: number;
+  /** In words, for the lineage. */
+  note: string;
 }
 
 export interface ChunkRecord {

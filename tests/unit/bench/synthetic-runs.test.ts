@@ -35,6 +35,7 @@ const RUN_KEYS = keysOf<Required<RunRecord>>({
   tags: 0, reproducesRunId: 0, sweepId: 0, createdAt: 0, heartbeatAt: 0, endedAt: 0, durationMs: 0, backend: 0,
   environment: 0, sizes: 0, mainMetric: 0, epochs: 0, bestEpoch: 0, stoppedEarly: 0, preprocessing: 0, target: 0,
   evaluation: 0, threshold: 0, imbalanceNote: 0, modelVersionId: 0, parentRunId: 0, solver: 0, diagnostics: 0, testScores: 0,
+  cellFingerprint: 0, retrainedFrom: 0,
   // Synthetic runs are mini-batch runs stored without test scores, and unnamed as runs from before names (the list derives theirs).
 }).filter((k) => k !== 'testScores' && k !== 'name');
 const CONFIG_KEYS = keysOf<TrainConfig>({

@@ -21,7 +21,7 @@ import { createNotebook } from '../../../src/lib/storage/notebooks';
 import { createRun } from '../../../src/lib/storage/runs';
 import { getModelFiles, saveModelVersion, setAlias } from '../../../src/lib/storage/models';
 import type { ModelVersionRecord, RunRecord } from '../../../src/lib/storage/records';
-import type { ImportResult } from '../../../src/lib/core/csv';
+import type { ImportResult } from '../../../src/lib/core/common';
 
 useFreshDatabase();
 

@@ -4,7 +4,8 @@
  * (compare-models), and rollout rehearsal - shadow, canary, A/B - with the
  * metrics the served answers would have produced (rollout). Internal:
  * row-scorers (metrics from per-row weights), bootstrap (draws, intervals),
- * verdict (the words).
+ * verdict (the words). retrain-chain: a model version's retraining loop as
+ * lineage (drift report, run, evaluations, promotions).
  */
 export * from './evaluate-types';
 export { compareModels, disagreement, regressionTolerance, DEFAULT_RESAMPLES, REGRESSION_TOLERANCE_SD } from './compare-models';
@@ -12,3 +13,4 @@ export { createResampler, percentileInterval, type Resampler } from './bootstrap
 export { metricInfo, BINARY_METRICS, MULTICLASS_METRICS, REGRESSION_METRICS } from './row-scorers';
 export { metricVerdict, overallVerdict, formatDifference } from './verdict';
 export * from './rollout';
+export * from './retrain-chain';
