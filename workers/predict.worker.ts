@@ -9,14 +9,17 @@ import * as Comlink from 'comlink';
 import { predictDataset, type PredictRequest, type PredictResponse } from '../src/lib/predict-run';
 import { checkDrift, driftCaches, type DriftRequest, type DriftResponse } from '../src/lib/drift-run';
 import { runFairness, runImportance, type AnalysisProgress, type FairnessRequest, type ImportanceRequest } from '../src/lib/analysis-run';
+import { evaluateModels, type EvaluateProgress, type EvaluateRequest, type EvaluateResponse } from '../src/lib/evaluate-run';
 import type { PredictableModel } from '../src/lib/ml/batch-predict';
 import type { FairnessReport } from '../src/lib/core/fairness';
 import type { ImportanceReport } from '../src/lib/core/explain';
-import { LatestRequests, type RequestIdentity } from '../src/lib/core/common';
+import { LatestRequests, type CancelToken, type RequestIdentity } from '../src/lib/core/common';
+import type { ModelArtifactsFiles } from '../src/lib/core/training';
 
 export type { PredictRequest, PredictResponse } from '../src/lib/predict-run';
 export type { DriftRequest, DriftResponse } from '../src/lib/drift-run';
 export type { AnalysisProgress, FairnessRequest, ImportanceRequest } from '../src/lib/analysis-run';
+export type { EvaluateProgress, EvaluateRequest, EvaluateResponse } from '../src/lib/evaluate-run';
 
 /**
  * TF.js and the model code, loaded on first use: a drift check against a dataset version needs
@@ -40,6 +43,16 @@ async function loadMatrix(model: PredictableModel) {
   return loadMatrixPredictor(model.files);
 }
 
+/** Evaluations load each version's network from its files (TF.js and its backend first). */
+function runEvaluation(request: EvaluateRequest, token: CancelToken, onProgress?: (p: EvaluateProgress) => void): Promise<EvaluateResponse> {
+  const loadModel = async (files: ModelArtifactsFiles) => {
+    await loadMl();
+    const { loadMatrixPredictor } = await import('../src/lib/ml/matrix-predict');
+    return loadMatrixPredictor(files);
+  };
+  return evaluateModels(request, { loadModel, token, onProgress });
+}
+
 // A newer request for the same cell stops the older one at its next step (it throws Superseded).
 const latest = new LatestRequests();
 const caches = driftCaches();
@@ -61,6 +74,11 @@ const api = {
   /** The fairness report on the run's test split; `onProgress` is a Comlink.proxy. */
   fairness(request: FairnessRequest, onProgress?: (p: AnalysisProgress) => void): Promise<FairnessReport> {
     return latest.run(request, (token) => runFairness(request, { loadModel: loadMatrix, token, onProgress }));
+  },
+
+  /** Champion against challengers on a labelled dataset version (lib/evaluate-run); `onProgress` is a Comlink.proxy. */
+  evaluate(request: EvaluateRequest, onProgress?: (p: EvaluateProgress) => void): Promise<EvaluateResponse> {
+    return latest.run(request, (token) => runEvaluation(request, token, onProgress));
   },
 
   /** Stops the running request of `key` at its next step (it answers Superseded). */

@@ -11,6 +11,7 @@ import { SweepJob } from './sweep.svelte';
 import { PredictJob } from './predict.svelte';
 import { DriftJob } from './drift.svelte';
 import { PrepareJob } from './prepare.svelte';
+import { EvaluateJob } from './evaluate.svelte';
 
 /** A model name for a run whose cell gave none: "<target> model". */
 export function defaultModelName(run: Pick<RunRecord, 'config'>): string {
@@ -46,6 +47,8 @@ export class JobsState {
   #drifts = new Map<string, DriftJob>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #prepares = new Map<string, PrepareJob>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #evaluations = new Map<string, EvaluateJob>();
   readonly #host: JobsHost;
 
   constructor(host: JobsHost) {
@@ -75,6 +78,11 @@ export class JobsState {
   /** The preview and Apply job of a prepare cell. */
   prepareJob(cellId: string): PrepareJob {
     return cached(this.#prepares, cellId, () => new PrepareJob());
+  }
+
+  /** The evaluation job of an Evaluate models cell. */
+  evaluateJob(cellId: string): EvaluateJob {
+    return cached(this.#evaluations, cellId, () => new EvaluateJob(cellId));
   }
 
   /** Re-runs a run with its identical config; the new run records which run it reproduces. */

@@ -8,13 +8,15 @@ import type { VersionChoice } from '../core/models';
 import * as runsRepo from '../storage/runs';
 import * as modelsRepo from '../storage/models';
 import type { BundleExportOptions, VersionFacts } from '../storage/bundles';
-import type { AliasEventRecord, DriftReportRecord, ModelVersionRecord, RunDetailsRecord, RunRecord, RunSummaryRecord } from '../storage/records';
+import type { AliasEventRecord, DriftReportRecord, EvaluationRecord, ModelVersionRecord, RunDetailsRecord, RunRecord, RunSummaryRecord } from '../storage/records';
 import type { ModelWithVersions } from '../storage/models';
 import type { TrainingJob } from './training.svelte';
 import type { SweepJob } from './sweep.svelte';
 import type { PredictJob } from './predict.svelte';
 import type { DriftJob } from './drift.svelte';
 import type { PrepareJob } from './prepare.svelte';
+import type { EvaluateJob } from './evaluate.svelte';
+import type { PromotionNote } from '../storage/models';
 import { RunsState } from './runs.svelte';
 import { RegistryState, type BundleImportOutcome, type ExportedBundle } from './registry.svelte';
 import { JobsState } from './jobs.svelte';
@@ -130,6 +132,12 @@ export class RecordsState {
   aliasHistory(modelName: string): Promise<AliasEventRecord[]> {
     return this.registry.aliasHistory(modelName);
   }
+  promote(modelName: string, alias: string, versionId: string, note: PromotionNote): Promise<void> {
+    return this.registry.promote(modelName, alias, versionId, note);
+  }
+  evaluation(id: string): Promise<EvaluationRecord | undefined> {
+    return this.registry.evaluation(id);
+  }
   verify(versionId: string): Promise<{ ok: boolean; problems: string[] }> {
     return this.registry.verify(versionId);
   }
@@ -164,6 +172,9 @@ export class RecordsState {
   }
   driftJob(cellId: string): DriftJob {
     return this.jobs.driftJob(cellId);
+  }
+  evaluateJob(cellId: string): EvaluateJob {
+    return this.jobs.evaluateJob(cellId);
   }
   reproduce(runId: string): Promise<RunRecord | null> {
     return this.jobs.reproduce(runId);

@@ -4,11 +4,12 @@
  */
 import * as modelsRepo from '../storage/models';
 import * as bundlesRepo from '../storage/bundles';
-import type { AliasEventRecord, DriftReportRecord, ModelVersionRecord, RunSummaryRecord } from '../storage/records';
+import type { AliasEventRecord, DriftReportRecord, EvaluationRecord, ModelVersionRecord, RunSummaryRecord } from '../storage/records';
 import type { ModelWithVersions } from '../storage/models';
 import { bundleWorker, dataWorker, transfer } from '../workers';
 import { getDatasetSource } from '../storage/datasets';
 import { driftReportsOf } from '../storage/drift';
+import { getEvaluation } from '../storage/evaluations';
 import { watch } from '../storage/live';
 import { BundleError, type VersionChoice } from '../core/models';
 
@@ -82,6 +83,17 @@ export class RegistryState {
 
   aliasHistory(modelName: string): Promise<AliasEventRecord[]> {
     return modelsRepo.aliasHistory(modelName);
+  }
+
+  /** Moves `alias` to `versionId` and records who, why and on which evaluation (an Evaluate models cell's Promote). */
+  async promote(modelName: string, alias: string, versionId: string, note: modelsRepo.PromotionNote): Promise<void> {
+    await modelsRepo.promote(modelName, alias.trim(), versionId, note);
+    await this.refreshModels();
+  }
+
+  /** A stored evaluation (an alias event's reason), or undefined when it is gone. */
+  evaluation(id: string): Promise<EvaluationRecord | undefined> {
+    return getEvaluation(id);
   }
 
   verify(versionId: string): Promise<{ ok: boolean; problems: string[] }> {

@@ -7,21 +7,22 @@ export const FOLDER_KEY = 'backupFolder';
 
 /**
  * A signature of the workspace's substance: changes with a new dataset version, a run
- * that ended, a model version or alias, a prediction, a drift report or a notebook edit
+ * that ended, a model version or alias, a prediction, a drift report, an evaluation or a notebook edit
  * (not with a running run's heartbeat).
  */
 export async function changeSignature(): Promise<string> {
   const d = db();
-  const [versions, ended, mvs, aliases, preds, drift, nb] = await Promise.all([
+  const [versions, ended, mvs, aliases, preds, drift, evaluations, nb] = await Promise.all([
     d.versions.count(),
     d.runs.where('status').noneOf(['running']).count(),
     d.modelVersions.count(),
     d.aliasEvents.count(),
     d.predictions.count(),
     d.driftReports.count(),
+    d.evaluations.count(),
     d.notebooks.orderBy('updatedAt').last(),
   ]);
-  return [versions, ended, mvs, aliases, preds, drift, nb?.updatedAt ?? 0, await d.notebooks.count()].join('/');
+  return [versions, ended, mvs, aliases, preds, drift, evaluations, nb?.updatedAt ?? 0, await d.notebooks.count()].join('/');
 }
 
 /** When the last backup finished (settings, and localStorage, which survives an IndexedDB eviction). */

@@ -147,6 +147,7 @@ export async function notebookSelection(notebookId: string): Promise<Selection> 
     modelVersion: async (id) => (await d.modelVersions.get(id)) ?? null,
     prediction: async (id) => (await d.predictions.get(id)) ?? null,
     driftReport: async (id) => (await d.driftReports.get(id)) ?? null,
+    evaluation: async (id) => (await d.evaluations.get(id)) ?? null,
   });
   const versions = (await d.versions.bulkGet([...refs.versionHashes])).filter((v) => v !== undefined);
   const modelVersions = (await d.modelVersions.bulkGet([...refs.modelVersionIds])).filter((v) => v !== undefined);
@@ -161,6 +162,7 @@ export async function notebookSelection(notebookId: string): Promise<Selection> 
     runs: refs.runIds,
     predictions: refs.predictionIds,
     driftReports: refs.driftReportIds,
+    evaluations: refs.evaluationIds,
   };
 }
 

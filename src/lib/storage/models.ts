@@ -270,6 +270,13 @@ export function aliasesOf(model: ModelRecord, versionId: string): string[] {
     .sort(compareCodeUnits);
 }
 
+/** Who moved an alias, why, and the evaluation the move rests on (a promotion). */
+export interface PromotionNote {
+  by: string | null;
+  why: string | null;
+  evaluationId: string | null;
+}
+
 /**
  * Points `alias` of a model at one of its versions, moving it from the
  * version it was on, and records the move. Setting it where it already
@@ -277,6 +284,21 @@ export function aliasesOf(model: ModelRecord, versionId: string): string[] {
  * unknown model, or a version of another model.
  */
 export async function setAlias(modelName: string, alias: string, versionId: string, at: number = Date.now()): Promise<ModelRecord> {
+  return moveAlias(modelName, alias, versionId, at, null);
+}
+
+/**
+ * Promotes a version: setAlias that also records who moved the alias, why,
+ * and on which evaluation, in the same transaction as the move (blank `by` /
+ * `why` are stored as null). Promoting to where the alias already points
+ * does nothing.
+ */
+export async function promote(modelName: string, alias: string, versionId: string, note: PromotionNote, at: number = Date.now()): Promise<ModelRecord> {
+  const text = (v: string | null) => (v && v.trim() !== '' ? v.trim() : null);
+  return moveAlias(modelName, alias, versionId, at, { by: text(note.by), why: text(note.why), evaluationId: text(note.evaluationId) });
+}
+
+async function moveAlias(modelName: string, alias: string, versionId: string, at: number, note: PromotionNote | null): Promise<ModelRecord> {
   if (!isValidAlias(alias)) throw new Error(ALIAS_MESSAGE);
   const name = modelName.trim();
   const d = db();
@@ -291,7 +313,7 @@ export async function setAlias(modelName: string, alias: string, versionId: stri
     if (from === versionId) return model;
     const updated: ModelRecord = { ...model, aliases: { ...model.aliases, [alias]: versionId }, updatedAt: at };
     await d.models.put(updated);
-    await d.aliasEvents.add({ modelName: name, alias, from, to: versionId, at });
+    await d.aliasEvents.add({ modelName: name, alias, from, to: versionId, at, ...(note ?? {}) });
     return updated;
   });
 }

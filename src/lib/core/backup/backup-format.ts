@@ -14,7 +14,7 @@ export const FORMAT_VERSION = 1;
 export type ArchiveFormat = 'labbook-workspace' | 'labbook-notebook';
 
 /** The unit groups, in the order a restore report lists them. */
-export const GROUPS = ['notebooks', 'datasets', 'versions', 'models', 'modelVersions', 'aliasEvents', 'runs', 'predictions', 'driftReports'] as const;
+export const GROUPS = ['notebooks', 'datasets', 'versions', 'models', 'modelVersions', 'aliasEvents', 'runs', 'predictions', 'driftReports', 'evaluations'] as const;
 export type Group = (typeof GROUPS)[number];
 
 /**
@@ -22,7 +22,7 @@ export type Group = (typeof GROUPS)[number];
  * it, notebooks last, so a restore cut off part-way (each unit is its own transaction)
  * leaves no notebook pointing at a run or version it has not written yet.
  */
-export const WRITE_ORDER: readonly Group[] = ['datasets', 'versions', 'runs', 'modelVersions', 'models', 'aliasEvents', 'predictions', 'driftReports', 'notebooks'];
+export const WRITE_ORDER: readonly Group[] = ['datasets', 'versions', 'runs', 'modelVersions', 'models', 'aliasEvents', 'predictions', 'driftReports', 'evaluations', 'notebooks'];
 
 export interface ManifestFile {
   path: string;
@@ -219,6 +219,7 @@ const NOUNS: Record<string, [string, string]> = {
   aliasEvents: ['alias event', 'alias events'],
   predictions: ['prediction', 'predictions'],
   driftReports: ['drift report', 'drift reports'],
+  evaluations: ['evaluation', 'evaluations'],
 };
 
 export function countPhrase(table: string, n: number): string {

@@ -1,7 +1,7 @@
 /**
  * What a notebook references, for "Export notebook": the records its cells point
  * at, and transitively the dataset versions its runs, model versions,
- * predictions and drift reports were made from (so Reproduce works elsewhere).
+ * predictions, drift reports and evaluations were made from (so Reproduce works elsewhere).
  */
 import type { Cell } from '../notebook';
 import { joinedVersionHashes } from '../prepare';
@@ -12,10 +12,11 @@ export interface References {
   modelVersionIds: Set<string>;
   predictionIds: Set<string>;
   driftReportIds: Set<string>;
+  evaluationIds: Set<string>;
 }
 
 export function emptyReferences(): References {
-  return { versionHashes: new Set(), runIds: new Set(), modelVersionIds: new Set(), predictionIds: new Set(), driftReportIds: new Set() };
+  return { versionHashes: new Set(), runIds: new Set(), modelVersionIds: new Set(), predictionIds: new Set(), driftReportIds: new Set(), evaluationIds: new Set() };
 }
 
 const add = (set: Set<string>, v: unknown) => {
@@ -49,6 +50,13 @@ export function cellReferences(cells: readonly Cell[]): References {
         add(r.modelVersionIds, cell.config.modelVersionId);
         add(r.driftReportIds, cell.config.reportId);
         break;
+      case 'evaluate':
+        // The labelled data, the versions named directly (aliases and train cells resolve through
+        // the stored evaluation), and the evaluation the last run stored.
+        add(r.versionHashes, cell.config.datasetHash);
+        for (const ref of cell.config.models) if (ref.kind === 'version') add(r.modelVersionIds, ref.versionId);
+        add(r.evaluationIds, cell.config.evaluationId);
+        break;
       case 'prepare':
         // The input, every version it joins, and the version the last Apply stored.
         add(r.versionHashes, cell.config.inputHash);
@@ -68,12 +76,14 @@ export interface ReferenceLookup {
   modelVersion(id: string): Promise<{ datasetHash: string } | null>;
   prediction(id: string): Promise<{ datasetHash: string; modelVersionId: string } | null>;
   driftReport(id: string): Promise<{ currentHash: string; reference: { datasetHash: string }; modelVersionId: string | null } | null>;
+  /** Absent: evaluations are not followed (nothing of theirs is exported). */
+  evaluation?(id: string): Promise<{ datasetHash: string; modelVersionIds: readonly string[] } | null>;
 }
 
 /**
  * The notebook's direct references plus what they were made from: runs bring
  * their dataset version and model version, model versions, predictions and
- * drift reports their dataset versions (and model versions). Ids not stored
+ * drift reports and evaluations their dataset versions (and model versions). Ids not stored
  * here are dropped.
  */
 export async function referenceClosure(cells: readonly Cell[], lookup: ReferenceLookup): Promise<References> {
@@ -101,6 +111,13 @@ export async function referenceClosure(cells: readonly Cell[], lookup: Reference
     add(out.versionHashes, d.currentHash);
     add(out.versionHashes, d.reference.datasetHash);
     add(r.modelVersionIds, d.modelVersionId);
+  }
+  for (const id of r.evaluationIds) {
+    const e = lookup.evaluation ? await lookup.evaluation(id) : null;
+    if (!e) continue;
+    out.evaluationIds.add(id);
+    add(out.versionHashes, e.datasetHash);
+    for (const mv of e.modelVersionIds) add(r.modelVersionIds, mv);
   }
   for (const id of r.modelVersionIds) {
     const mv = await lookup.modelVersion(id);
