@@ -94,21 +94,6 @@ test('against a model version: prediction and label drift, and its metrics on th
   await page.getByRole('table', { name: 'Versions of HeartDisease model' }).getByRole('button', { name: 'v1', exact: true }).click();
   await expect(page.getByRole('list', { name: 'Drift reports of this version' }).getByRole('listitem')).toHaveCount(1);
   await expect(page.getByRole('list', { name: 'Drift reports of this version' })).toContainText('4 of 17 features drifted');
-  await nb.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
-
-  // Retrain with this data: reference + new batch as one dataset version, and a train cell on it
-  // with the model's config.
-  await nb.cell(3).getByRole('button', { name: 'Retrain with this data' }).click();
-  const combined = nb.cell(4);
-  await expect(combined).toHaveAccessibleName('Cell 4: Dataset');
-  await nb.expectStored(combined, 1);
-  await expect(nb.rowCount(combined)).toContainText('25,000');
-  const retrain = nb.cell(5);
-  await expect(retrain).toHaveAccessibleName('Cell 5: Train');
-  await expect(retrain.getByLabel('Target column')).toHaveValue('HeartDisease');
-  await expect(retrain.getByLabel('Backend')).toHaveValue('cpu');
-  await expect(retrain.getByLabel('Epochs', { exact: true })).toHaveValue('3');
-  await expect(retrain.getByTestId('split-preview')).toHaveText('Split: 17,500 train · 3,750 validation · 3,750 test rows');
 });
 
 /**
