@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from './fixtures';
 import { NotebookPage } from './pages/notebook';
+import { serious } from './pages/axe';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -99,6 +100,9 @@ test('champion against challenger: evaluate on labelled data, a verdict that fol
   else if (wins > 0) expect(sentence).toMatch(/mixed: challenger better on .*, champion better on /);
   else expect(sentence).toContain('no clear difference');
   const overall = /: (.*)\.$/.exec(sentence.trim())![1]!;
+
+  // The result, its chart and the promotion form pass axe-core's serious and critical rules.
+  expect(await serious(page, 'evaluate models')).toEqual([]);
 
   // Promote the challenger: the reason starts as the verdict.
   const promote = cell.getByRole('form', { name: 'Promote challenger' });

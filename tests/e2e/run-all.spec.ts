@@ -1,6 +1,7 @@
 import { expect, test } from './fixtures';
 import { NotebookPage, fixture } from './pages/notebook';
 import type { Locator } from '@playwright/test';
+import { serious } from './pages/axe';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -67,6 +68,9 @@ test('Run all runs what changed and keeps the rest cached: dataset -> train -> p
   expect(v2Model).not.toBe(v1Model);
   await expect(predict.getByLabel('Model version').locator('option:checked')).toContainText('v2');
   await expect(train.getByTestId('cell-last-result')).toContainText(`from fingerprint ${newPrint!.slice(0, 12)}`);
+
+  // The Run all bar and the cells' pipeline lines pass axe-core's serious and critical rules.
+  expect(await serious(page, 'run all')).toEqual([]);
 
   // The stamps are stored with the notebook: after a reload the cells are still up to date.
   await page.reload();
