@@ -70,18 +70,7 @@ test('the sample’s new batch on a drift cell: the shifted features are flagged
 test('against a model version: prediction and label drift, and its metrics on the new data next to its test metrics', async ({ page }) => {
   const nb = new NotebookPage(page);
   await nb.goto();
-  await nb.trainCellOnSample();
-  const train = nb.cell(2);
-  await train.getByLabel('Backend').selectOption('cpu');
-  await nb.miniBatch(train, 3);
-  await nb.train(train);
-  await nb.addCell('Drift');
-  const cell = nb.cell(3);
-  await cell.getByLabel('Reference', { exact: true }).selectOption('model');
-  await cell.getByLabel('Model version').selectOption({ index: 1 });
-  await cell.getByLabel('Choose new CSV').setInputFiles(batch);
-  await cell.getByRole('button', { name: 'Check drift' }).click();
-  await expect(cell.getByTestId('drift-summary')).toContainText('4 of 17 features drifted', { timeout: 90_000 });
+  const cell = await nb.driftAgainstTrainedSample(batch);
   // The new batch carries its labels: label drift and the model's metrics are checked, one row each.
   const checks = cell.getByRole('table', { name: 'Model checks' });
   await expect(checks.getByRole('row', { name: /^prediction drift / })).toBeVisible();

@@ -12,18 +12,7 @@ const MODEL = 'HeartDisease model';
 test('the retraining loop is recorded: drift report -> Retrain with this data -> run -> evaluation on held-out rows -> promotion, shown as lineage', async ({ page }) => {
   const nb = new NotebookPage(page);
   await nb.goto();
-  await nb.trainCellOnSample();
-  const train = nb.cell(2);
-  await train.getByLabel('Backend').selectOption('cpu');
-  await nb.miniBatch(train, 3);
-  await nb.train(train);
-  await nb.addCell('Drift');
-  const drift = nb.cell(3);
-  await drift.getByLabel('Reference', { exact: true }).selectOption('model');
-  await drift.getByLabel('Model version').selectOption({ index: 1 });
-  await drift.getByLabel('Choose new CSV').setInputFiles(batch);
-  await drift.getByRole('button', { name: 'Check drift' }).click();
-  await expect(drift.getByTestId('drift-summary')).toContainText('4 of 17 features drifted', { timeout: 90_000 });
+  const drift = await nb.driftAgainstTrainedSample(batch);
 
   // Retrain: the reference plus most of the new rows to train on, the rest held out for the evaluation.
   await drift.getByRole('button', { name: 'Retrain with this data' }).click();

@@ -129,6 +129,26 @@ export class NotebookPage {
     return train;
   }
 
+  /**
+   * The sample trained (cpu, 3 mini-batch epochs) in cell 2, then a drift cell (cell 3) checking
+   * `batch` against that model version. Returns the drift cell.
+   */
+  async driftAgainstTrainedSample(batch: FileSpec): Promise<Locator> {
+    await this.trainCellOnSample();
+    const train = this.cell(2);
+    await train.getByLabel('Backend').selectOption('cpu');
+    await this.miniBatch(train, 3);
+    await this.train(train);
+    await this.addCell('Drift');
+    const cell = this.cell(3);
+    await cell.getByLabel('Reference', { exact: true }).selectOption('model');
+    await cell.getByLabel('Model version').selectOption({ index: 1 });
+    await cell.getByLabel('Choose new CSV').setInputFiles(batch);
+    await cell.getByRole('button', { name: 'Check drift' }).click();
+    await expect(cell.getByTestId('drift-summary')).toContainText('4 of 17 features drifted', { timeout: 90_000 });
+    return cell;
+  }
+
   /** Starts training in a train cell and waits for the run's final status. */
   async train(cell: Locator, status = 'completed', timeout = 120_000): Promise<void> {
     await cell.getByRole('button', { name: 'Train model' }).click();
