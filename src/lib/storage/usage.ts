@@ -20,7 +20,7 @@ export const USAGE_TABLES: Record<UsageKind, readonly string[]> = {
   datasets: ['datasets', 'versions', 'chunks'],
   runs: ['runs', 'runDetails'],
   models: ['models', 'modelVersions', 'modelFiles', 'modelExtras', 'aliasEvents'],
-  reports: ['predictions', 'driftReports'],
+  reports: ['predictions', 'driftReports', 'evaluations'],
   notebooks: ['notebooks', 'settings'],
 };
 

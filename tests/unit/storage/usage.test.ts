@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useFreshDatabase } from './fresh-db';
 import { importText } from '../helpers';
 import { saveImport } from '../../../src/lib/storage/datasets';
-import { countRecords, recordBytes, usageByKind } from '../../../src/lib/storage/usage';
+import { countRecords, recordBytes, usageByKind, USAGE_TABLES } from '../../../src/lib/storage/usage';
 import type { RunDetailsRecord, RunSummaryRecord } from '../../../src/lib/storage/records';
 
 const getDb = useFreshDatabase();
@@ -26,6 +26,11 @@ describe('recordBytes', () => {
 });
 
 describe('usageByKind', () => {
+  it('counts every table of the schema in exactly one kind', () => {
+    const counted = Object.values(USAGE_TABLES).flat();
+    expect([...counted].sort()).toEqual(getDb().tables.map((t) => t.name).sort());
+  });
+
   it('is zero for every kind in an empty database', async () => {
     expect(await usageByKind()).toEqual({ datasets: 0, runs: 0, models: 0, reports: 0, notebooks: 0 });
   });
