@@ -3,8 +3,8 @@
  * `npm run bench`: every benchmark, one after the other, each in its own
  * Node process (each builds what it serves and starts its own preview server).
  *
- *   node tests/bench/run.mjs                 import, then training, compare, drift, converge and backup
- *   node tests/bench/run.mjs --only train    one of them (import | train | compare | drift | converge | backup | analysis)
+ *   node tests/bench/run.mjs                 import, then training, compare, drift, converge, backup, analysis and pipeline
+ *   node tests/bench/run.mjs --only train    one of them (import | train | compare | drift | converge | backup | analysis | pipeline)
  *   node tests/bench/run.mjs --no-build      reuse the last builds
  *
  * compare seeds 1,000 synthetic runs and times the runs table and the
@@ -26,6 +26,12 @@
  * against raw IndexedDB reads and writes of the same records
  * (tests/bench/backup.mjs).
  *
+ * pipeline times Run all on a six-cell notebook over the 20,000-row sample
+ * (cold, after the dataset cell imports a reordered copy, then fully cached),
+ * and Evaluate models on two versions over 48,000 labelled rows with 1,000
+ * bootstrap resamples against one prediction of those rows
+ * (tests/bench/pipeline.mjs).
+ *
  * Benchmarks print figures and ratios and never fail on time; this exits
  * non-zero only when a benchmark could not run at all.
  */
@@ -34,7 +40,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHES = ['import', 'train', 'compare', 'drift', 'converge', 'backup', 'analysis'];
+const BENCHES = ['import', 'train', 'compare', 'drift', 'converge', 'backup', 'analysis', 'pipeline'];
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');

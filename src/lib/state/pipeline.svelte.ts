@@ -156,13 +156,23 @@ export class PipelineState {
     return result;
   }
 
-  /** The cells' last successful fingerprints, for those whose results are all still stored. */
-  async #lastSuccess(cells: readonly Cell[]): Promise<Map<string, string>> {
+  /**
+   * The cells' last successful fingerprints, for those whose results are all still stored.
+   * `stored` remembers, per stamp, whether its records were found (each stamp is looked up once).
+   */
+  async #lastSuccess(cells: readonly Cell[], stored: Map<CellRunStamp, boolean>): Promise<Map<string, string>> {
     // A one-off lookup, not rune state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const out = new Map<string, string>();
     for (const cell of cells) {
-      if (cell.lastRun && (await this.#host.outputsExist(cell.lastRun.outputs))) out.set(cell.id, cell.lastRun.fingerprint);
+      const stamp = cell.lastRun;
+      if (!stamp) continue;
+      let found = stored.get(stamp);
+      if (found === undefined) {
+        found = await this.#host.outputsExist(stamp.outputs);
+        stored.set(stamp, found);
+      }
+      if (found) out.set(cell.id, stamp.fingerprint);
     }
     return out;
   }
@@ -185,6 +195,8 @@ export class PipelineState {
     // A one-off record of this run, not rune state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const failed = new Set<string>();
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const stored = new Map<CellRunStamp, boolean>();
     const counts = { ran: 0, cached: 0, skipped: 0, failed: 0 };
     const endWork = beginWork('run all');
     try {
@@ -197,7 +209,7 @@ export class PipelineState {
         const current = await notebookFingerprints(context);
         this.fingerprints = current;
         this.notebookId = notebook.id;
-        const plan = runPlan(cells, await this.#lastSuccess(cells), current, context).find((s) => s.cellId === id);
+        const plan = runPlan(cells, await this.#lastSuccess(cells, stored), current, context).find((s) => s.cellId === id);
         const fingerprint = current.get(id) ?? null;
         const upstreamFailed = (notebookGraph(cells, context).upstream.get(id) ?? []).find((u) => failed.has(u));
         if (upstreamFailed !== undefined) {

@@ -149,6 +149,27 @@ describe('PipelineState.runAll', () => {
   });
 });
 
+describe('a dataset cell given a new file', () => {
+  it('keeps its readers linked: they turn stale, and Run all moves them to the new version before running them', async () => {
+    const { notebook, nb, pipeline, ran } = setup();
+    await pipeline.runAll(nb);
+    notebook.updateConfig<'predict'>('q', { modelVersionId: 'mv1' });
+    await pipeline.runAll(nb);
+    ran.length = 0;
+    // The cell imports another file: it now shows H2; the train and predict cells still read H1.
+    notebook.updateConfig<'dataset'>('d', { versionHash: H2 });
+    await pipeline.refresh(nb);
+    expect(notebook.cells.map((c) => pipeline.status(c).state)).toEqual(['stale', 'none', 'stale', 'stale']);
+    await pipeline.runAll(nb);
+    expect(ran).toEqual(['d', 't', 'q:mv2']);
+    const train = notebook.cells[2] as CellOf<'train'>;
+    const predict = notebook.cells[3] as CellOf<'predict'>;
+    expect(train.config.config?.datasetHash).toBe(H2);
+    expect(predict.config.datasetHash).toBe(H2);
+    expect(predict.config.modelVersionId).toBe('mv2');
+  });
+});
+
 describe('PipelineState.runCell and status', () => {
   it('stamps a cell run by its own button, so Run all finds it up to date', async () => {
     const { notebook, nb, pipeline, ran } = setup();

@@ -123,7 +123,9 @@ class Linker {
       if (required) this.missing.push(slot);
       return;
     }
-    this.inputs.push({ slot, kind: 'dataset', value: hash, fromCell: this.nearest((c) => producedDataset(c) === hash) });
+    // A cell's last result still links: a dataset cell given a new file keeps the cells reading
+    // the version it showed, so they turn stale and follow it to the new one when it runs.
+    this.inputs.push({ slot, kind: 'dataset', value: hash, fromCell: this.nearest((c) => producedDataset(c) === hash || c.lastRun?.outputs.datasetHash === hash) });
   }
 
   model(slot: string, versionId: string | null): void {
