@@ -90,36 +90,46 @@ export function binaryScorer(rows: BinaryRows): RowScorer {
   }
   if (n > 0) groupEnd.push(n);
   const ends = Uint32Array.from(groupEnd);
-  const cw = new Float64Array(4);
   return {
     metrics: BINARY_METRICS,
     score(weights, out, offset = 0) {
-      cw.fill(0);
+      // One sequential pass in score order; counts in locals (typed-array cells are slower here).
+      let tn = 0;
+      let fp = 0;
+      let fn = 0;
+      let tp = 0;
       let lossSum = 0;
       let negBelow = 0;
       let aucSum = 0;
-      let start = 0;
-      for (let g = 0; g < ends.length; g++) {
-        const end = ends[g]!;
-        let posW = 0;
-        let negW = 0;
-        for (let j = start; j < end; j++) {
-          const w = weights[order[j]!]!;
-          if (w === 0) continue;
+      let posW = 0;
+      let negW = 0;
+      let g = 0;
+      let end = ends.length > 0 ? ends[0]! : 0;
+      for (let j = 0; j < n; j++) {
+        const w = weights[order[j]!]!;
+        if (w !== 0) {
           const c = cell[j]!;
-          cw[c]! += w;
           lossSum += w * loss[j]!;
-          if (c >= 2) posW += w;
-          else negW += w;
+          if (c >= 2) {
+            posW += w;
+            if (c === 3) tp += w;
+            else fn += w;
+          } else {
+            negW += w;
+            if (c === 1) fp += w;
+            else tn += w;
+          }
         }
-        aucSum += posW * (negBelow + 0.5 * negW);
-        negBelow += negW;
-        start = end;
+        if (j + 1 === end) {
+          // A group of tied scores ends: its positives rank above the negatives below, half above its own.
+          aucSum += posW * (negBelow + 0.5 * negW);
+          negBelow += negW;
+          posW = 0;
+          negW = 0;
+          g += 1;
+          end = g < ends.length ? ends[g]! : 0;
+        }
       }
-      const tn = cw[0]!;
-      const fp = cw[1]!;
-      const fn = cw[2]!;
-      const tp = cw[3]!;
       const neg = tn + fp;
       const pos = fn + tp;
       const total = neg + pos;
