@@ -35,6 +35,11 @@ test('Run all runs what changed and keeps the rest cached: dataset -> train -> p
   // The result links to the fingerprint that produced it.
   await expect(train.getByTestId('cell-last-result')).toContainText(`from fingerprint ${trainPrint!.slice(0, 12)}`);
   await expect(train.getByTestId('cell-last-result')).toContainText(/run logreg-1/);
+  // The run itself records the cell fingerprint that produced it.
+  await train.getByRole('button', { name: /^Open run / }).click();
+  const facts = page.locator('dl.facts > div', { has: page.getByText('Cell fingerprint', { exact: true }) });
+  await expect(facts.locator('[data-hash]')).toHaveAttribute('data-hash', trainPrint!);
+  await nb.sidebar.getByRole('button', { name: 'My first notebook', exact: true }).click();
 
   // Point the predict cell at the model and the data; Run all now predicts, and nothing else runs.
   await predict.getByLabel('Model version').selectOption({ index: 1 });
