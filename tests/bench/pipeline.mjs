@@ -29,6 +29,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.mjs';
 import { startPreview } from './preview.mjs';
 import { Missing, SLOW, TIMEOUT, need, openApp, timed } from './ui.mjs';
+import { startProfile, stopProfile } from './profile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, '.bench');
@@ -195,49 +196,6 @@ async function runAll(page, what) {
 }
 
 
-/** With `--profile`: a CDP session recording the page's CPU profile (else null). */
-async function startProfile(page) {
-  if (!process.argv.includes('--profile')) return null;
-  await page.context().browser().startTracing(page, { categories: ['devtools.timeline'] });
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
-  return cdp;
-}
-
-/** Stops the profile and gives its top 15 functions by self time. */
-async function stopProfile(cdp) {
-  const { profile } = await cdp.send('Profiler.stop');
-  await cdp.detach();
-  const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
-  // The main thread's work of 20 ms or more, by kind (layout, style, script, paint…).
-  const slow = new Map();
-  const events = trace.traceEvents ?? [];
-  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  for (const e of events) {
-    if (!main.has(`${e.pid}:${e.tid}`)) continue;
-    if (e.ph !== 'X' || !(e.dur >= 20_000) || e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') continue;
-    const key = e.name === 'FunctionCall' || e.name === 'EvaluateScript' ? `${e.name} ${(e.args?.data?.url ?? '').split('/').pop()}:${e.args?.data?.functionName ?? ''}` : e.name;
-    slow.set(key, [...(slow.get(key) ?? []), Math.round(e.dur / 1000)]);
-  }
-  return [...topFunctions(profile, 10), ...[...slow].map(([k, v]) => `[trace] ${k}: ${v.join(', ')} ms`)];
-}
-
-/** The functions with the most self time in a CDP CPU profile: "name (url:line) ms". */
-function topFunctions(profile, n) {
-  const dt = new Map();
-  const { samples = [], timeDeltas = [] } = profile;
-  for (let i = 0; i < samples.length; i++) dt.set(samples[i], (dt.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0) / 1000);
-  const byName = new Map();
-  for (const node of profile.nodes) {
-    const f = node.callFrame;
-    if (['(idle)', '(program)', '(garbage collector)'].includes(f.functionName) && f.url === '') continue;
-    const key = `${f.functionName || '(anonymous)'} (${f.url.split('/').pop()}:${f.lineNumber + 1})`;
-    byName.set(key, (byName.get(key) ?? 0) + (dt.get(node.id) ?? 0));
-  }
-  return [...byName].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`);
-}
 
 const results = { sampleRows, evalRows: EVAL_ROWS };
 const errorsSeen = [];
@@ -311,7 +269,7 @@ try {
     results.statesBeforeCold = await cellStates(page);
     const coldProfiler = await startProfile(page);
     results.cold = await runAll(page, 'the summary "Run all finished" after the cold Run all');
-    if (coldProfiler) results.cold.profileTop = await stopProfile(coldProfiler);
+    if (coldProfiler) results.cold.profileTop = await stopProfile(browser, coldProfiler);
     results.cold.expected = / 6 ran, 0 up to date \(cached\), 0 skipped, 0 failed/.test(` ${results.cold.summary.replace(/^Run all finished: /, '')}`) && results.cold.summary.startsWith('Run all finished');
     results.statesAfterCold = await cellStates(page);
     results.readsAfterCold = {
@@ -366,7 +324,7 @@ try {
       what: 'the overall verdict (data-testid="evaluate-verdict", role=status) of the Evaluate models cell',
     });
     results.evaluate.longTaskList = await longTaskList(page, results.evaluate.start, results.evaluate.done);
-    if (cdp) results.evaluate.profileTop = await stopProfile(cdp);
+    if (cdp) results.evaluate.profileTop = await stopProfile(browser, cdp);
     results.evaluate.verdict = ((await evaluate.getByTestId('evaluate-verdict').innerText()) ?? '').trim().replace(/\s+/g, ' ');
 
     // Baseline: one prediction of the same 48,000 rows with the champion.
@@ -433,7 +391,7 @@ if (results.cold) {
     `    re-pointed to heart-sample v2: ${repointed.length === 3 ? 'yes (prepare input, predict data, drift reference)' : `NOT all: ${['prepare input', 'predict data', 'drift reference'].filter((k) => !repointed.includes(k)).join(', ')} still read${repointed.length === 2 ? 's' : ''} heart-sample v1`}`,
     `    reads after it: prepare input "${results.readsAfterCold.prepareInput}", train "${results.readsAfterCold.trainData}", predict data "${results.readsAfterCold.predictData}", drift reference "${results.readsAfterCold.driftReference}", drift new "${results.readsAfterCold.driftNew}"`,
     `    cells after it: ${results.statesAfterCold.map((s) => s.replace(/^Cell (\d+): /, '$1 ')).join(' | ')}`,
-    ...(r.profileTop ? [`    page CPU profile, top self time: ${r.profileTop.join(' · ')}`] : []),
+    ...(r.profileTop ? ['    profile of the page (--profile): top self time, slow work by kind, long tasks', ...r.profileTop.map((l) => `      ${l}`)] : []),
   );
 }
 if (results.cached) {
@@ -452,7 +410,7 @@ if (results.evaluate) {
     `    ${tasks(r)}`,
     `    long tasks at (from the click): ${taskText(r)}`,
     `    verdict: "${r.verdict}"`,
-    ...(r.profileTop ? [`    page CPU profile, top self time: ${r.profileTop.join(' · ')}`] : []),
+    ...(r.profileTop ? ['    profile of the page (--profile): top self time, slow work by kind, long tasks', ...r.profileTop.map((l) => `      ${l}`)] : []),
   );
 }
 if (results.predict) {
