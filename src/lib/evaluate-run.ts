@@ -194,7 +194,9 @@ export async function evaluateModels(request: EvaluateRequest, deps: EvaluateDep
 
   report({ done: k + 1, total, label: `Resampling the ${kept.length.toLocaleString('en-US')} rows ${request.resamples.toLocaleString('en-US')} times` });
   await token.step();
-  const evaluation = compareModels(input);
+  const resampling = (done: number, of: number) =>
+    report({ done: k + 1, total, label: `Resampling the ${kept.length.toLocaleString('en-US')} rows: ${done.toLocaleString('en-US')} of ${of.toLocaleString('en-US')} resamples` });
+  const evaluation = compareModels(input, resampling);
   await token.step();
   report({ done: k + 2, total, label: 'Rehearsing shadow, canary and A/B rollouts' });
   const strategies: RolloutStrategy[] = [{ kind: 'shadow' }, { kind: 'canary', share: request.canaryShare }, { kind: 'ab', share: request.abShare }];

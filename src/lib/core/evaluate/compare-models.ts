@@ -10,6 +10,8 @@ import type { ChallengerComparison, Disagreement, EvaluateInput, Evaluation, Met
 import { binaryRows, binaryScorer, metricInfo, multiclassRows, multiclassScorer, regressionScorer, type RowScorer } from './row-scorers';
 import { metricVerdict, overallVerdict } from './verdict';
 
+/** compareModels reports its progress every this many resamples. */
+export const PROGRESS_EVERY = 100;
 export const DEFAULT_RESAMPLES = 1000;
 /** Default regression disagreement tolerance, as a share of the labels' standard deviation. */
 export const REGRESSION_TOLERANCE_SD = 0.1;
@@ -117,10 +119,11 @@ export function disagreement(a: Answers, b: Answers, tolerance?: number): Disagr
  * rows where their answers disagree, and verdicts. `resamples` (default 1000)
  * resamples of the rows are drawn with replacement from a stream seeded by
  * `seed` (`createResampler(n, deriveSeed(seed, 'evaluate-bootstrap'))`): the
- * same seed gives the same intervals.
+ * same seed gives the same intervals. `onProgress` hears every PROGRESS_EVERY
+ * resamples how many are done.
  * @throws RangeError when labels and outputs do not line up.
  */
-export function compareModels(input: EvaluateInput): Evaluation {
+export function compareModels(input: EvaluateInput, onProgress?: (done: number, total: number) => void): Evaluation {
   validateInput(input);
   const n = input.labels.length;
   const resamples = input.resamples ?? DEFAULT_RESAMPLES;
@@ -140,6 +143,7 @@ export function compareModels(input: EvaluateInput): Evaluation {
     const resampler = createResampler(n, deriveSeed(input.seed, 'evaluate-bootstrap'));
     const counts = new Int32Array(n);
     for (let r = 0; r < resamples; r++) {
+      if (onProgress && r % PROGRESS_EVERY === 0 && r > 0) onProgress(r, resamples);
       resampler.next(counts);
       for (let m = 0; m < models; m++) {
         scorers[m]!.score(counts, scratch);

@@ -72,6 +72,14 @@ describe('compareModels on a hand-computed 6-row table', () => {
     expect(tiny(11)).toEqual(ev);
     expect(tiny(12).models).not.toEqual(ev.models);
   });
+
+  it('reports its progress every 100 resamples, and listening changes nothing', () => {
+    const heard: string[] = [];
+    const input = { task: 'binary' as const, labels, seed: 11, resamples: 350, models: [{ name: 'champion', scores: champ }, { name: 'challenger', scores: chal }] };
+    const withProgress = compareModels(input, (done, total) => heard.push(`${done}/${total}`));
+    expect(heard).toEqual(['100/350', '200/350', '300/350']);
+    expect(withProgress).toEqual(compareModels(input));
+  });
 });
 
 describe('verdicts agree with the interval signs', () => {
