@@ -18,6 +18,9 @@ import { getDataset, getVersion } from './storage/datasets';
 import { getModel, getModelFileBytes, versionsForRun } from './storage/models';
 import { bundleExportInput } from './storage/bundles';
 import { listNotebooks } from './storage/notebooks';
+import { driftReportsOf } from './storage/drift';
+import { evaluationsOfVersion } from './storage/evaluations';
+import { driftReportJson } from './core/drift';
 import { getRun, listRuns } from './storage/runs';
 import type { ModelRecord, RunRecord } from './storage/records';
 import { experimentsFor, registeredModelsFor, runInput, versionDir, type ExportedVersion, type RunSource, type VersionSource } from './mlflow-map';
@@ -83,15 +86,27 @@ export function mlflowReadme(runs: number, experiments: number): string {
 
 /** A version's files and the extras the bundle code writes beside them (the model card, analyses); the files alone when the card cannot be made. */
 async function versionSource(record: VersionSource['record'], notes: string[]): Promise<VersionSource> {
+  const reports = await versionReports(record.id);
   try {
     const { input } = await bundleExportInput(record.id);
-    return { record, files: input.files, extras: input.extras };
+    return { record, files: input.files, extras: input.extras, reports };
   } catch (err) {
     const bytes = await getModelFileBytes(record.id);
     const files: ModelFileInput[] = [...bytes].map(([path, b]) => ({ path, bytes: b })).sort((a, b) => compareCodeUnits(a.path, b.path));
     notes.push(`${record.modelName} v${record.version}: exported without its model card (${err instanceof Error ? err.message : String(err)})`);
-    return { record, files, extras: [] };
+    return { record, files, extras: [], reports };
   }
+}
+
+/** The drift reports (as the drift cell exports them) and champion/challenger evaluations about a version, oldest first. */
+async function versionReports(versionId: string): Promise<ModelFileInput[]> {
+  const enc = new TextEncoder();
+  const [drift, evaluations] = await Promise.all([driftReportsOf(versionId), evaluationsOfVersion(versionId)]);
+  const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+  return [
+    ...drift.reverse().map((r) => ({ path: `drift-${day(r.createdAt)}-${r.id.slice(0, 8)}.json`, bytes: enc.encode(driftReportJson(r)) })),
+    ...evaluations.reverse().map((e) => ({ path: `evaluation-${day(e.createdAt)}-${e.id.slice(0, 8)}.json`, bytes: enc.encode(`${JSON.stringify(e, null, 2)}\n`) })),
+  ];
 }
 
 async function runSource(run: RunRecord, notes: string[]): Promise<RunSource> {

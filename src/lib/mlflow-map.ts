@@ -37,6 +37,8 @@ export interface VersionSource {
   files: readonly ModelFileInput[];
   /** Files the bundle code writes beside them: README.md (the model card), fairness.json, importance.json, stored extras. */
   extras: readonly ModelFileInput[];
+  /** The drift reports and evaluations about the version, as JSON files (written under `reports/`). */
+  reports?: readonly ModelFileInput[];
 }
 
 /** Everything read for one run. */
@@ -167,13 +169,14 @@ export function versionDir(version: ModelVersionRecord, primary: boolean): strin
   return `versions/${slug}-v${version.version}/`;
 }
 
-/** The artifact files of a run: model files, the model card and analyses, evaluation.json, config.json. */
+/** The artifact files of a run: model files, the model card and analyses, drift reports and evaluations of its versions, evaluation.json, config.json. */
 export function runArtifacts(source: RunSource, evaluation: EvaluationSummary | null): MlflowArtifact[] {
   const out: MlflowArtifact[] = [];
   source.versions.forEach((v, i) => {
     const dir = versionDir(v.record, i === 0);
     for (const f of v.files) out.push({ path: `${dir}model/${f.path}`, bytes: f.bytes });
     for (const e of v.extras) out.push({ path: `${dir}${e.path === 'README.md' ? 'model_card.md' : e.path}`, bytes: e.bytes });
+    for (const r of v.reports ?? []) out.push({ path: `${dir}reports/${r.path}`, bytes: r.bytes });
   });
   if (evaluation) out.push({ path: 'evaluation.json', bytes: json(evaluation) });
   out.push({ path: 'config.json', bytes: json(source.run.config) });

@@ -20,7 +20,10 @@ import { saveImport } from '../../../src/lib/storage/datasets';
 import { createNotebook } from '../../../src/lib/storage/notebooks';
 import { createRun } from '../../../src/lib/storage/runs';
 import { getModelFiles, saveModelVersion, setAlias } from '../../../src/lib/storage/models';
-import type { ModelVersionRecord, RunRecord } from '../../../src/lib/storage/records';
+import type { DriftReportRecord, EvaluationRecord, ModelVersionRecord, RunRecord } from '../../../src/lib/storage/records';
+import { saveDriftReport } from '../../../src/lib/storage/drift';
+import { saveEvaluation } from '../../../src/lib/storage/evaluations';
+import { driftReportJson } from '../../../src/lib/core/drift';
 import type { ImportResult } from '../../../src/lib/core/common';
 
 useFreshDatabase();
@@ -117,6 +120,12 @@ interface Stored {
   v2: ModelVersionRecord;
 }
 
+/** The parts of a drift report and an evaluation the export reads (the rest is carried as it is). */
+const DRIFT = (versionId: string) =>
+  ({ id: 'drift-report-1', createdAt: Date.UTC(2026, 2, 1), notebookId: null, currentHash: 'c'.repeat(64), currentLabel: 'new v1', modelVersionId: versionId, modelLabel: 'sick v1', summary: '1 of 3 features drifted' }) as unknown as DriftReportRecord;
+const EVALUATION = (champion: string, challenger: string) =>
+  ({ id: 'evaluation-1', createdAt: Date.UTC(2026, 2, 2), notebookId: null, cellId: null, cellFingerprint: null, datasetHash: ds.hash, datasetLabel: 'heart v1', target: 'sick', models: [], modelVersionIds: [champion, challenger], ms: 1 }) as unknown as EvaluationRecord;
+
 /** Run one in notebook "Heart study" (v1 of "sick", alias staging), run two in no notebook (v2, alias champion). */
 async function store(): Promise<Stored> {
   await saveImport(ds, 'heart');
@@ -129,6 +138,9 @@ async function store(): Promise<Stored> {
   const v2 = await register(trained[1]!, two);
   await setAlias('sick', 'staging', v1.id);
   await setAlias('sick', 'champion', v2.id);
+  // A drift report about v1, and an evaluation of v1 against v2: exported with each version's run.
+  await saveDriftReport(DRIFT(v1.id));
+  await saveEvaluation(EVALUATION(v1.id, v2.id));
   return { one: { ...one, modelVersionId: v1.id }, two: { ...two, modelVersionId: v2.id }, v1, v2 };
 }
 
@@ -277,6 +289,15 @@ describe('exportMlflow: every run', () => {
     const evaluation = JSON.parse(dec.decode(artifacts.find((a) => a.path === 'evaluation.json')?.bytes)) as Record<string, unknown>;
     expect(evaluation).toEqual(JSON.parse(JSON.stringify(summarizeEvaluation(stored.one.evaluation!).summary)));
     expect(JSON.parse(dec.decode(artifacts.find((a) => a.path === 'config.json')?.bytes))).toEqual(stored.one.config);
+  });
+
+  it("a version's drift reports and evaluations under reports/, as the drift cell and the evaluation store them", () => {
+    const one = runOf(parsed, 'run-1').artifacts.filter((a) => a.path.startsWith('reports/'));
+    const two = runOf(parsed, 'run-2').artifacts.filter((a) => a.path.startsWith('reports/'));
+    expect(one.map((a) => a.path)).toEqual(['reports/drift-2026-03-01-drift-re.json', 'reports/evaluation-2026-03-02-evaluati.json']);
+    expect(two.map((a) => a.path)).toEqual(['reports/evaluation-2026-03-02-evaluati.json']);
+    expect(dec.decode(one[0]!.bytes)).toBe(driftReportJson(DRIFT(stored.v1.id)));
+    expect(JSON.parse(dec.decode(two[0]!.bytes))).toEqual(EVALUATION(stored.v1.id, stored.v2.id));
   });
 
   it('the registered model: versions 1 and 2 with their runs and source model/, and both aliases', () => {
