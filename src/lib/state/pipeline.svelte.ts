@@ -110,7 +110,10 @@ export class PipelineState {
     const previous = this.#abort;
     this.#abort = abort;
     try {
-      return await this.#runOne(notebook, cellId, abort.signal, 'cell');
+      const fingerprint = (await this.#fingerprintsNow(notebook)).get(cellId);
+      const cell = notebook.cells.find((c) => c.id === cellId);
+      if (!cell || fingerprint === undefined) return { status: 'failed', error: 'The cell is gone.' };
+      return await this.#runOne(notebook, cell, fingerprint, abort.signal, 'cell');
     } finally {
       const { [cellId]: _done, ...rest } = this.cellRuns;
       this.cellRuns = rest;
@@ -118,20 +121,16 @@ export class PipelineState {
     }
   }
 
-  /** Fingerprints now, and the cell with its fingerprint. */
-  async #judge(notebook: NotebookState, cellId: string): Promise<{ cell: Cell; fingerprints: Map<string, string> } | null> {
+  /** Every cell's fingerprint now (also shown). */
+  async #fingerprintsNow(notebook: NotebookState): Promise<Map<string, string>> {
     const fingerprints = await notebookFingerprints(this.#context(notebook.cells));
     this.fingerprints = fingerprints;
     this.notebookId = notebook.id;
-    const cell = notebook.cells.find((c) => c.id === cellId);
-    return cell ? { cell, fingerprints } : null;
+    return fingerprints;
   }
 
-  async #runOne(notebook: NotebookState, cellId: string, signal: AbortSignal, by: 'run-all' | 'cell'): Promise<CellRunResult> {
-    const judged = await this.#judge(notebook, cellId);
-    if (!judged) return { status: 'failed', error: 'The cell is gone.' };
-    const { cell, fingerprints } = judged;
-    const fingerprint = fingerprints.get(cell.id) as string;
+  /** Runs `cell`, judged at `fingerprint`; on success re-points its readers and stamps it. */
+  async #runOne(notebook: NotebookState, cell: Cell, fingerprint: string, signal: AbortSignal, by: 'run-all' | 'cell'): Promise<CellRunResult> {
     const runner = this.#host.runner(cell.kind);
     if (!runner) return { status: 'done', outputs: {} };
     const started = performance.now();
@@ -206,11 +205,9 @@ export class PipelineState {
         const cell = cells.find((c) => c.id === id);
         if (!cell) continue;
         const context = this.#context(cells);
-        const current = await notebookFingerprints(context);
-        this.fingerprints = current;
-        this.notebookId = notebook.id;
+        const current = await this.#fingerprintsNow(notebook);
         const plan = runPlan(cells, await this.#lastSuccess(cells, stored), current, context).find((s) => s.cellId === id);
-        const fingerprint = current.get(id) ?? null;
+        const fingerprint = current.get(id) as string;
         const upstreamFailed = (notebookGraph(cells, context).upstream.get(id) ?? []).find((u) => failed.has(u));
         if (upstreamFailed !== undefined) {
           failed.add(id);
@@ -228,7 +225,7 @@ export class PipelineState {
         }
         this.#setStep(id, { state: 'running', reason: plan.reason, fingerprint });
         const t0 = performance.now();
-        const result = await this.#runOne(notebook, id, abort.signal, 'run-all');
+        const result = await this.#runOne(notebook, cell, fingerprint, abort.signal, 'run-all');
         const ms = Math.round(performance.now() - t0);
         if (result.status === 'done') {
           counts.ran += 1;
