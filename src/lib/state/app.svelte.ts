@@ -75,6 +75,9 @@ export class AppState {
   readonly pipeline = new PipelineState({
     context: (cells) => pipelineContext(this.records, cells),
     outputsExist: (outputs) => outputsStored(this, outputs),
+    listOutputs: async (outputs) => {
+      if (outputs.datasetHash && !this.findVersion(outputs.datasetHash)) await this.refreshDatasets();
+    },
     runner: (kind) => (this.#runners ??= cellRunners(this))[kind] ?? null,
   });
 

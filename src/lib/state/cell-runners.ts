@@ -54,9 +54,6 @@ export function cellRunners(app: AppState): CellRunners {
       if (context.signal.aborted) return { status: 'cancelled' };
       const result = job.result;
       if (!result) return failed(job.error ?? 'The recipe could not be applied.');
-      // The new version is listed before any cell is pointed at it (a Train cell whose version
-      // is not listed would look for another to start on).
-      await app.refreshDatasets();
       context.notebook.updateConfig<'prepare'>(cell.id, { resultHash: result.versionHash });
       return { status: 'done', outputs: { datasetHash: result.versionHash } };
     },

@@ -21,6 +21,8 @@ export interface PipelineHost {
   context(cells: readonly Cell[]): Omit<PipelineContext, 'cells'>;
   /** Whether every record a stamp names is still stored (a deleted run is not a cached result). */
   outputsExist(outputs: CellOutputs): Promise<boolean>;
+  /** Makes a run's new outputs listed in the app before other cells are pointed at them. */
+  listOutputs(outputs: CellOutputs): Promise<void>;
   runner<K extends CellKind>(kind: K): CellRunner<K> | null;
 }
 
@@ -146,7 +148,9 @@ export class PipelineState {
     if (result.status !== 'done') return result;
     const ms = Math.round(performance.now() - started);
     const before = cell.lastRun?.outputs;
-    // Later cells that read this cell's previous result now read the new one.
+    // Later cells that read this cell's previous result now read the new one (listed first:
+    // a cell pointed at a version the app does not list yet would look for another).
+    await this.#host.listOutputs(result.outputs);
     const now = notebook.cells;
     for (const { cellId: id, patch } of rewireOutputs(now, cell.id, before, result.outputs, this.#context(now))) {
       notebook.updateConfig(id, patch);

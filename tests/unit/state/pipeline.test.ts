@@ -57,6 +57,7 @@ function setup() {
   const host: PipelineHost = {
     context: () => ({ modelVersionRuns: versionRuns }),
     outputsExist: async (o) => !Object.values(o).some((v) => deleted.has(v as string)),
+    listOutputs: async () => undefined,
     runner: (kind) => (runners[kind] as never) ?? null,
   };
   const pipeline = new PipelineState(host);
